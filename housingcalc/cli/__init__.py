@@ -1,0 +1,55 @@
+"""The ``housingcalc`` command line: parse → load → one library call → render.
+
+Each command lives in its own module with a ``register(app)`` function. Heavy libraries
+(numpy, pandas, matplotlib) are imported inside the commands, so ``housingcalc --help``
+starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from housingcalc.cli._common import HousingcalcGroup
+
+#: Command modules, in the order they appear in ``--help``.
+COMMAND_MODULES = (
+    "run",
+    "validate",
+    "scenarios",
+    "afford",
+    "loan",
+    "rent",
+    "grant",
+    "portfolio",
+    "params",
+)
+
+app = typer.Typer(
+    cls=HousingcalcGroup,
+    name="housingcalc",
+    help=(
+        "Economics of Norwegian municipal housing: cost-covering rent, Husbanken grants and "
+        "start loans, rent-to-own (leie-til-eie) and the municipal stock as a portfolio."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+for _name in COMMAND_MODULES:
+    try:
+        _module = importlib.import_module(f"housingcalc.cli.{_name}")
+    except ModuleNotFoundError as _exc:  # a command not yet built in this checkout
+        if _exc.name != f"housingcalc.cli.{_name}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="housingcalc")

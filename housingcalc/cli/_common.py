@@ -1,0 +1,211 @@
+"""Options and behaviour shared by every command.
+
+- ``--format``: the output format (each command lists the ones it supports);
+- ``--at DATE``: the date the rule values are read at (default: today);
+- ``--params DIR``: a folder of parameter files that override or extend the packaged ones.
+
+Errors: any ``HousingcalcError`` or usage error becomes one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+# typer >= 0.29 vendors click; its usage errors are caught here to print them as one line.
+from typer._click import exceptions as click_exc
+from typer.core import TyperGroup
+
+from housingcalc.errors import CollectedErrors, HousingcalcError, InputError
+
+if TYPE_CHECKING:
+    from housingcalc.parameters import ParameterSet
+
+EXIT_INPUT = 2
+
+
+def fail(message: str) -> NoReturn:
+    """Print one line to stderr and exit 2."""
+    typer.echo(f"error: {message}", err=True)
+    raise SystemExit(EXIT_INPUT)
+
+
+class HousingcalcGroup(TyperGroup):
+    """Turns every expected error into one line on stderr and exit code 2."""
+
+    def main(  # type: ignore[override]  # click's signature differs across typer versions
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            rv = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except click_exc.NoArgsIsHelpError as exc:
+            typer.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc))
+            rv = 0
+        except click_exc.UsageError as exc:
+            message = exc.format_message().replace("\n", " ")
+            hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+            fail(f"{message}{hint}")
+        except CollectedErrors as exc:
+            for line in exc.lines():
+                typer.echo(f"error: {line}", err=True)
+            raise SystemExit(EXIT_INPUT) from None
+        except HousingcalcError as exc:
+            fail(str(exc))
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            fail(f"{exc.filename}: {exc.strerror}")
+        except typer.Abort:
+            typer.echo("aborted", err=True)
+            raise SystemExit(130) from None
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            raise SystemExit(code)
+        return rv
+
+
+# -- shared options -------------------------------------------------------------------------
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at", metavar="DATE", help="Read rule values as at this date (YYYY-MM-DD; default today)."
+    ),
+]
+ParamsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--params", metavar="DIR", help="Folder of parameter files overriding the packaged ones."
+    ),
+]
+
+
+def format_option(choices: Sequence[str], default: str) -> Any:
+    """A ``--format`` option listing its choices in the help."""
+    return typer.Option(
+        "--format",
+        "-f",
+        metavar="|".join(choices),
+        help=f"Output format: {', '.join(choices)}.",
+        show_default=True,
+    )
+
+
+def check_format(value: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise InputError("--format", value, f"must be one of {', '.join(choices)}")
+    return value
+
+
+def parse_date(value: str | None, field: str = "--at") -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(field, value, "must be a date written YYYY-MM-DD") from None
+
+
+def load_params(params_dir: Path | None) -> ParameterSet:
+    from housingcalc.parameters import load_parameters
+
+    return load_parameters(params_dir)
+
+
+def percent(field: str, *, max_pct: float = 25.0) -> Callable[[str | None], float | None]:
+    """A typer callback parsing ``3.5%`` / ``3.5`` into a fraction (see housingcalc.units)."""
+    from housingcalc.units import parse_percent
+
+    def convert(value: str | None) -> float | None:
+        if value is None:
+            return None
+        return parse_percent(value, field, max_pct=max_pct)
+
+    return convert
+
+
+# -- output ---------------------------------------------------------------------------------
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    if isinstance(obj, Path):
+        return str(obj)
+    item = getattr(obj, "item", None)  # numpy scalars
+    if callable(item):
+        return item()
+    tolist = getattr(obj, "tolist", None)
+    if callable(tolist):
+        return tolist()
+    model_dump = getattr(obj, "model_dump", None)
+    if callable(model_dump):
+        return model_dump(mode="json")
+    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
+
+
+def echo_json(obj: Any) -> None:
+    typer.echo(to_json(obj))
+
+
+def echo_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    title: str | None = None,
+    right_align_from: int = 1,
+) -> None:
+    """Print a plain-text table (rich, without colours or box lines)."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for i, h in enumerate(headers):
+        table.add_column(h, justify="right" if i >= right_align_from else "left", no_wrap=True)
+    for row in rows:
+        table.add_row(*("" if c is None else str(c) for c in row))
+    width = None if sys.stdout.isatty() else 200
+    Console(width=width, no_color=True, highlight=False, soft_wrap=False).print(table)
+
+
+def money(value: float) -> str:
+    """Plain machine-friendly money for terminal tables: ``1234567.89`` → ``1 234 567.89``."""
+    return f"{value:,.2f}".replace(",", " ")
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
+    """Write to a temporary file beside ``path`` and rename it into place on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        encoding = None if "b" in mode else "utf-8"
+        with open(fd, mode, encoding=encoding) as fh:
+            yield fh
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

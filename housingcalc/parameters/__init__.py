@@ -1,0 +1,239 @@
+"""Dated, sourced rule values.
+
+Every rule value housingcalc uses lives in a YAML file under ``parameters/data/`` with its
+effective date, unit, reference and last-verified date. ``load_parameters()`` reads and validates
+them all; ``ParameterSet.get(name, at)`` returns the value in force at a date, and records the
+read so a report can list the source of every parameter it used.
+
+>>> ps = load_parameters()
+>>> ps.value("nav.grunnbelop", "2025-06-01")
+130160
+>>> ps.get("nav.grunnbelop", "2025-04-30").effective.isoformat()
+'2024-05-01'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from housingcalc.errors import ParameterNotFound
+from housingcalc.parameters.loader import read_folder, read_packaged
+from housingcalc.parameters.schema import Confidence, DatedValueIn, ParameterFile, Reference
+
+__all__ = ["ParameterSet", "ParameterView", "ResolvedValue", "Series", "load_parameters"]
+
+
+@dataclass(frozen=True)
+class ResolvedValue:
+    """One value in force, with everything needed to cite it."""
+
+    name: str
+    value: Any
+    effective: dt.date
+    unit: str
+    label_nb: str
+    label_en: str
+    references: tuple[Reference, ...]
+    last_verified: dt.date
+    confidence: Confidence
+    notes: str | None
+    origin: str
+
+    @property
+    def source(self) -> str:
+        """``title <url>`` of each reference, joined by ``; ``."""
+        return "; ".join(f"{r.title} <{r.href}>" for r in self.references)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "effective": self.effective.isoformat(),
+            "unit": self.unit,
+            "label": {"nb": self.label_nb, "en": self.label_en},
+            "references": [{"title": r.title, "href": str(r.href)} for r in self.references],
+            "last_verified": self.last_verified.isoformat(),
+            "confidence": self.confidence,
+            "notes": self.notes,
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True)
+class Series:
+    """A whole parameter series (for lookups at many dates at once)."""
+
+    name: str
+    file: ParameterFile
+    origin: str
+
+    def resolve(self, item: DatedValueIn) -> ResolvedValue:
+        f = self.file
+        refs = tuple(item.reference or f.reference or ())
+        verified = item.last_verified or f.last_verified
+        assert verified is not None  # guaranteed by the schema
+        return ResolvedValue(
+            name=self.name,
+            value=item.value,
+            effective=item.effective,
+            unit=f.unit,
+            label_nb=f.label.nb,
+            label_en=f.label.en,
+            references=refs,
+            last_verified=verified,
+            confidence=item.confidence or f.confidence,
+            notes=item.notes or f.notes,
+            origin=self.origin,
+        )
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [v.effective for v in self.file.values]
+
+    def all(self) -> list[ResolvedValue]:
+        return [self.resolve(v) for v in self.file.values]
+
+    def at(self, date: dt.date) -> ResolvedValue:
+        chosen: DatedValueIn | None = None
+        for item in self.file.values:
+            if item.effective <= date:
+                chosen = item
+            else:
+                break
+        if chosen is None:
+            first = self.file.values[0].effective
+            raise ParameterNotFound(
+                f"{self.name}: no value in force at {date.isoformat()} "
+                f"(the first value is from {first.isoformat()})"
+            )
+        return self.resolve(chosen)
+
+
+def _as_date(at: dt.date | str) -> dt.date:
+    if isinstance(at, dt.datetime):
+        return at.date()
+    if isinstance(at, dt.date):
+        return at
+    try:
+        return dt.date.fromisoformat(at)
+    except ValueError:
+        raise ParameterNotFound(f"date {at!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+class ParameterSet:
+    """All parameter series, packaged plus any user overrides, with a record of reads."""
+
+    def __init__(self, series: dict[str, Series]) -> None:
+        self._series = dict(sorted(series.items()))
+        self._used: dict[tuple[str, dt.date], ResolvedValue] = {}
+
+    # -- lookup -----------------------------------------------------------------------------
+    def names(self) -> list[str]:
+        return list(self._series)
+
+    def resolve_name(self, name: str) -> str:
+        """Accept a full dotted name or a unique last component (``grunnbelop``)."""
+        if name in self._series:
+            return name
+        matches = [
+            n for n in self._series if n.rsplit(".", 1)[-1] == name or n.endswith("." + name)
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ParameterNotFound(f"no parameter named {name!r} (see `housingcalc params list`)")
+        raise ParameterNotFound(f"parameter name {name!r} is ambiguous: {', '.join(matches)}")
+
+    def series(self, name: str) -> Series:
+        full = self.resolve_name(name)
+        s = self._series[full]
+        for item in s.file.values:
+            self._used.setdefault((full, item.effective), s.resolve(item))
+        return s
+
+    def get(self, name: str, at: dt.date | str) -> ResolvedValue:
+        full = self.resolve_name(name)
+        resolved = self._series[full].at(_as_date(at))
+        self._used.setdefault((full, resolved.effective), resolved)
+        return resolved
+
+    def value(self, name: str, at: dt.date | str) -> Any:
+        return self.get(name, at).value
+
+    def number(self, name: str, at: dt.date | str) -> float:
+        v = self.get(name, at)
+        if isinstance(v.value, bool) or not isinstance(v.value, (int, float)):
+            raise ParameterNotFound(f"{v.name}: value at {v.effective} is not a number")
+        return float(v.value)
+
+    def at(self, date: dt.date | str) -> ParameterView:
+        return ParameterView(self, _as_date(date))
+
+    # -- tracing ----------------------------------------------------------------------------
+    def used(self) -> list[ResolvedValue]:
+        """Every value read since creation (or the last ``reset_trace``), sorted by name."""
+        return [self._used[k] for k in sorted(self._used)]
+
+    def reset_trace(self) -> None:
+        self._used.clear()
+
+    def fresh(self) -> ParameterSet:
+        """The same values with an empty trace (for one report)."""
+        return ParameterSet(self._series)
+
+
+@dataclass(frozen=True)
+class ParameterView:
+    """A parameter set read as at one date."""
+
+    params: ParameterSet
+    date: dt.date
+
+    def get(self, name: str) -> ResolvedValue:
+        return self.params.get(name, self.date)
+
+    def value(self, name: str) -> Any:
+        return self.params.value(name, self.date)
+
+    def number(self, name: str) -> float:
+        return self.params.number(name, self.date)
+
+
+def _merge(base: Series, override: Series) -> Series:
+    """User values replace packaged values at the same date and add new dates."""
+    by_date = {v.effective: v for v in base.file.values}
+    for v in override.file.values:
+        # a user's value inherits the user's series metadata, not the packaged one
+        by_date[v.effective] = v.model_copy(
+            update={
+                "reference": v.reference or override.file.reference,
+                "last_verified": v.last_verified or override.file.last_verified,
+                "confidence": v.confidence or override.file.confidence,
+                "notes": v.notes or override.file.notes or f"user override from {override.origin}",
+            }
+        )
+    merged = base.file.model_copy(update={"values": [by_date[d] for d in sorted(by_date)]})
+    return Series(base.name, merged, f"{base.origin} + {override.origin}")
+
+
+@lru_cache(maxsize=1)
+def _packaged() -> dict[str, Series]:
+    return {name: Series(name, f, origin) for name, (f, origin) in read_packaged().items()}
+
+
+def load_parameters(user_dir: Path | str | None = None) -> ParameterSet:
+    """Load the packaged parameters, merged with a user's folder if given.
+
+    A user file with the same relative path as a packaged one adds or replaces dated values;
+    a file with a new path adds a new parameter.
+    """
+    series = dict(_packaged())
+    if user_dir is not None:
+        for name, (f, origin) in read_folder(Path(user_dir)).items():
+            user = Series(name, f, origin)
+            series[name] = _merge(series[name], user) if name in series else user
+    return ParameterSet(series)

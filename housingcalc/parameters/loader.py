@@ -1,0 +1,80 @@
+"""Reading parameter files. The only module that reads parameter data from disk."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from housingcalc.errors import ParameterError
+from housingcalc.parameters.schema import ParameterFile
+from housingcalc.yamlio import YamlError, load_yaml
+
+PACKAGED = "housingcalc.parameters"
+
+
+def _pydantic_first(exc: ValidationError) -> str:
+    """The most telling error: an unknown key first (a typo also makes a key 'missing')."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    err = errors[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    return f"{loc}: {msg}" if loc else msg
+
+
+def parse_file(text: str, origin: str) -> ParameterFile:
+    """Validate one parameter file's text; errors name ``origin`` and the key."""
+    try:
+        raw: Any = load_yaml(text, origin)
+    except YamlError as exc:
+        raise ParameterError(str(exc)) from None
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{origin}: expected a mapping with 'description', 'values', ...")
+    try:
+        return ParameterFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ParameterError(f"{origin}: {_pydantic_first(exc)}") from None
+
+
+def name_from_path(relative: str) -> str:
+    """``husbanken/startlan/stress_rate.yaml`` → ``husbanken.startlan.stress_rate``."""
+    stem = relative.removesuffix(".yaml").removesuffix(".yml")
+    return stem.replace("\\", "/").replace("/", ".")
+
+
+def read_packaged() -> dict[str, tuple[ParameterFile, str]]:
+    """Every parameter shipped inside the package, keyed by name, with its origin."""
+    root = resources.files(PACKAGED).joinpath("data")
+    out: dict[str, tuple[ParameterFile, str]] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        for child in sorted(node.iterdir(), key=lambda c: c.name):
+            rel = f"{prefix}{child.name}"
+            if child.is_dir():
+                walk(child, rel + "/")
+            elif child.name.endswith((".yaml", ".yml")):
+                origin = f"housingcalc/parameters/data/{rel}"
+                out[name_from_path(rel)] = (parse_file(child.read_text("utf-8"), origin), origin)
+
+    walk(root, "")
+    return out
+
+
+def read_folder(folder: Path) -> dict[str, tuple[ParameterFile, str]]:
+    """Every parameter file under a user's folder, keyed by name."""
+    if not folder.is_dir():
+        raise ParameterError(f"{folder}: parameter folder does not exist")
+    out: dict[str, tuple[ParameterFile, str]] = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in (".yaml", ".yml"):
+            rel = path.relative_to(folder).as_posix()
+            try:
+                text = path.read_text("utf-8")
+            except UnicodeDecodeError:
+                raise ParameterError(f"{path}: not UTF-8 text") from None
+            out[name_from_path(rel)] = (parse_file(text, str(path)), str(path))
+    return out
