@@ -59,3 +59,18 @@ def test_installed_wheel_reads_its_own_resources(wheel: Path, tmp_path: Path) ->
         check=True,
     )
     assert out.stdout.strip() == "130160"
+
+
+def test_every_python_package_is_listed_for_the_wheel() -> None:
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "housingcalc").rglob("__init__.py")
+    }
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
