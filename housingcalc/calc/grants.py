@@ -229,6 +229,17 @@ def _per_m2_start(params: ParameterSet, committed: dt.date) -> ResolvedValue | N
         return None
 
 
+def per_m2_rule_start(params: ParameterSet) -> dt.date:
+    """The date the per-m² rule (and its 3.3 % write-down) took over from the present-value
+    model: the effective date of the first per-m² group table (1 Jan 2018).
+
+    >>> from housingcalc.parameters import load_parameters
+    >>> per_m2_rule_start(load_parameters()).isoformat()
+    '2018-01-01'
+    """
+    return params.series(GROUP_RATES).dates[0]
+
+
 def pv_model(
     params: ParameterSet,
     committed: dt.date,

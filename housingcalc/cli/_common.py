@@ -201,6 +201,9 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
     """Write to a temporary file beside ``path`` and rename it into place on success."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
     try:
         encoding = None if "b" in mode else "utf-8"
         with open(fd, mode, encoding=encoding) as fh:

@@ -1,0 +1,1456 @@
+"""The municipal stock as a portfolio: defaults, valuation, Beregningsutvalget cost, tariff
+and a yearly projection with leie-til-eie sales, reinvestment and stress scenarios.
+
+Pure: no files, clock, environment or printing. Every function works on whole columns of the
+register (numpy / pandas); the only Python loops are over projection years (≤ 30), over
+stress scenarios and over reinvestment cohorts (≤ 30), never over units.
+
+Conventions: money in NOK (float64), rates as fractions, amounts the municipality pays are
+positive and named so (``interest_paid``); "year t" of a projection is the t-th 12-month
+period after the valuation date; sales happen at the end of their year.
+
+Rules and defaults are documented in ``docs/portfolio.md``. In short:
+
+- **book value** (when empty): ``cost × (land + (1 − land) × max(0, 1 − months held / (12 ×
+  life)))``, ``life`` = ``accounting.depreciation_life_years``;
+- **market value** (when empty): ``area × kr/m²`` of the district in the scenario;
+- **hidden value** = market − book; **net value** = market − loan − grant still repayable;
+- **Beregningsutvalget** (seed, unverified): capital = ``capital_rate × market``,
+  calculated maintenance = ``max(actual, maintenance_rate × market)``, net cost of owned units =
+  capital + calculated maintenance + other costs − rent income; plus net cost of rented-in
+  units (lease + maintenance + other − rent income); plus administration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from housingcalc.errors import CollectedErrors
+
+if TYPE_CHECKING:
+    from housingcalc.calc.tariff import TariffResult
+    from housingcalc.models.portfolio import PortfolioAssumptions
+    from housingcalc.parameters import ParameterSet, ResolvedValue
+
+F64 = np.ndarray[Any, np.dtype[np.float64]]
+
+__all__ = [
+    "BeregningsutvalgetResult",
+    "DefaultApplied",
+    "Units",
+    "Valuation",
+    "beregningsutvalget_cost",
+    "complete_register",
+    "value_portfolio",
+    "whole_months",
+]
+
+DEPRECIATION_LIFE = "accounting.depreciation_life_years"
+BU_CAPITAL = "beregningsutvalget.capital_rate"
+BU_MAINTENANCE = "beregningsutvalget.maintenance_rate"
+FLOATING_RATE = "husbanken.rates.floating_effective"
+
+
+@dataclass(frozen=True)
+class DefaultApplied:
+    """A default filled into ``count`` units' empty ``column`` by ``rule``."""
+
+    column: str
+    count: int
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.column} derived for {self.count} unit(s): {self.rule}"
+
+
+@dataclass(frozen=True, eq=False)
+class Units:
+    """A complete register (no missing values left) ready for the calculations.
+
+    ``frame`` has the register columns plus ``owned`` (bool), ``years_held`` (whole months /
+    12 at ``at``), ``grant_rate`` / ``grant_period`` (write-down terms of each grant),
+    ``grant_repayable`` (at ``at``) and ``depreciation_yearly``.
+    """
+
+    frame: pd.DataFrame
+    at: dt.date
+    defaults: tuple[DefaultApplied, ...]
+    source: str = "register"
+    notes: tuple[str, ...] = ()
+
+    @property
+    def owned(self) -> pd.DataFrame:
+        return self.frame[self.frame["owned"].to_numpy()]
+
+
+def whole_months(start: pd.Series, end: dt.date | pd.Series) -> pd.Series:
+    """Completed months from ``start`` to ``end`` (negative if ``end`` is earlier).
+
+    >>> start = pd.Series(pd.to_datetime(["2015-01-01", "2015-01-31"]))
+    >>> whole_months(start, dt.date(2025, 1, 30)).tolist()
+    [120, 119]
+    """
+    s = pd.to_datetime(start)
+    ey: Any
+    em: Any
+    ed: Any
+    if isinstance(end, pd.Series):
+        e = pd.to_datetime(end)
+        ey, em, ed = e.dt.year, e.dt.month, e.dt.day
+    else:
+        ey, em, ed = end.year, end.month, end.day
+    months: pd.Series = (ey - s.dt.year) * 12 + (em - s.dt.month) - (ed < s.dt.day).astype("int64")
+    return months
+
+
+# -- completing the register ------------------------------------------------------------------
+
+
+def _size_class(area: pd.Series, bands: Any) -> pd.Series:
+    names = np.array([b.name for b in bands], dtype=object)
+    bounds = np.array([b.max_area_m2 for b in bands[:-1]], dtype=np.float64)
+    return pd.Series(
+        names[np.searchsorted(bounds, area.to_numpy(), side="left")], index=area.index, dtype=object
+    )
+
+
+def rule_commitment_dates(params: ParameterSet) -> dict[str, dt.date]:
+    """A commitment date representing each ``grant_rule``: the day before the first per-m² table
+    (``pre2018``) and that table's first day (``2018``). The write-down terms in force then
+    apply for the grant's whole life (see :func:`housingcalc.calc.grants.write_down_terms`)."""
+    from housingcalc.calc.grants import per_m2_rule_start
+
+    start = per_m2_rule_start(params)
+    return {"pre2018": start - dt.timedelta(days=1), "2018": start}
+
+
+def write_down_terms(params: ParameterSet) -> dict[str, tuple[float, float, float]]:
+    """Write-down rule → (rate per full year, period in years, small-grant threshold)."""
+    from housingcalc.calc import grants
+
+    out = {}
+    for rule, committed in rule_commitment_dates(params).items():
+        t = grants.write_down_terms(params, committed)
+        out[rule] = (t.rate, float(t.period_years), t.small_grant_threshold)
+    return out
+
+
+def grant_repayable(amount: F64, full_years: F64, rate: F64, period: F64, small: F64) -> F64:
+    """The part of each grant not yet written down after ``full_years`` completed years
+    (:func:`housingcalc.calc.grants.grant_repayable`, over arrays).
+
+    >>> grant_repayable(np.array([740_000.0]), np.array([10.0]), np.array([0.05]),
+    ...                 np.array([20.0]), np.array([40_000.0])).tolist()
+    [370000.0]
+    """
+    from housingcalc.calc import grants
+
+    years = np.maximum(np.floor(full_years), 0.0)
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (amount, years, rate, period, small)))
+    return np.asarray(
+        grants.grant_repayable(amount, years, rate, period, small), dtype=np.float64
+    ).reshape(shape)
+
+
+class _Defaults:
+    def __init__(self) -> None:
+        self.items: list[DefaultApplied] = []
+
+    def fill(
+        self, frame: pd.DataFrame, column: str, mask: pd.Series, values: Any, rule: str
+    ) -> None:
+        n = int(mask.sum())
+        if n == 0:
+            return
+        if isinstance(values, pd.Series):
+            frame.loc[mask, column] = values[mask]
+        else:
+            frame.loc[mask, column] = values
+        self.items.append(DefaultApplied(column, n, rule))
+
+
+def complete_register(
+    frame: pd.DataFrame,
+    assumptions: PortfolioAssumptions,
+    params: ParameterSet,
+    *,
+    source: str = "register",
+) -> Units:
+    """Fill every empty cell of a validated register with its documented default.
+
+    Raises :class:`CollectedErrors` (row, column, reason) for rows a default cannot fix (a
+    market value with no kr/m² for the district, an acquisition after the valuation date).
+    Every default applied is counted in :attr:`Units.defaults`.
+    """
+    at = assumptions.valuation_date
+    d = assumptions.defaults
+    f = frame.copy()
+    filled = _Defaults()
+    errors: list[tuple[int, str]] = []
+
+    def err(mask: pd.Series, text: str) -> None:
+        rows = mask.index[mask.to_numpy()]
+        errors.extend((int(r), f"row {r}, {text}") for r in rows)
+
+    empty = f["tenure"].isna()
+    filled.fill(f, "tenure", empty, "owned", "owned")
+    owned = (f["tenure"] == "owned").to_numpy()
+    own = pd.Series(owned, index=f.index)
+    rented = ~own
+    filled.fill(f, "status", f["status"].isna(), "let", "let")
+    filled.fill(
+        f,
+        "standard",
+        f["standard"].isna(),
+        d.standard,
+        f"the scenario's default standard {d.standard!r}",
+    )
+    filled.fill(
+        f,
+        "size_class",
+        f["size_class"].isna(),
+        _size_class(f["area_m2"], d.size_bands),
+        "from area_m2 by the size bands "
+        + ", ".join(
+            f"{b.name} ≤ {b.max_area_m2:g} m²" if b.max_area_m2 else b.name for b in d.size_bands
+        ),
+    )
+    f["district"] = f["district"].where(f["district"].notna(), "")
+    f["address"] = f["address"].where(f["address"].notna(), "")
+
+    future = f["acquired"].notna() & (f["acquired"] > pd.Timestamp(at))
+    err(future, f"acquired: after the valuation date {at.isoformat()}")
+    future = f["grant_date"].notna() & (f["grant_date"] > pd.Timestamp(at))
+    err(future, f"grant_date: after the valuation date {at.isoformat()}")
+
+    # book value: cost less straight-line depreciation over the accounting life
+    life = params.number(DEPRECIATION_LIFE, at)
+    months = whole_months(f["acquired"], at).astype("float64")
+    f["years_held"] = (months / 12.0).where(f["acquired"].notna())
+    land = d.land_share
+    cost = f["acquisition_cost"]
+    derived = cost * (land + (1 - land) * np.maximum(0.0, 1.0 - f["years_held"] / life))
+    filled.fill(
+        f,
+        "book_value",
+        own & f["book_value"].isna() & derived.notna(),
+        derived,
+        f"acquisition_cost less straight-line depreciation over {life:g} years "
+        f"(whole months held; land share {land:.0%} not depreciated)",
+    )
+
+    # market value: area × kr/m² of the district
+    price = f["district"].map(assumptions.market.price_per_m2).astype("float64")
+    if assumptions.market.default_price_per_m2 is not None:
+        price = price.fillna(assumptions.market.default_price_per_m2)
+    need = own & f["market_value"].isna()
+    no_price = need & price.isna()
+    if no_price.any():
+        for district, rows in f[no_price].groupby("district").groups.items():
+            mask = pd.Series(f.index.isin(rows), index=f.index)
+            name = district or "(empty)"
+            err(
+                mask,
+                f"market_value: empty, and district {name!r} has no kr/m² in the scenario "
+                "(market.price_per_m2) and there is no market.default_price_per_m2",
+            )
+    filled.fill(
+        f,
+        "market_value",
+        need & price.notna(),
+        f["area_m2"] * price,
+        "area_m2 × the scenario's kr/m² for the district",
+    )
+
+    # units not owned carry no values
+    for col in ("book_value", "market_value", "acquisition_cost", "grant_amount", "loan_balance"):
+        f.loc[rented, col] = f.loc[rented, col].fillna(0.0)
+
+    # grants
+    filled.fill(f, "grant_amount", f["grant_amount"].isna(), 0.0, "0 (no grant)")
+    has_grant = f["grant_amount"] > 0
+    filled.fill(
+        f,
+        "grant_date",
+        has_grant & f["grant_date"].isna() & f["acquired"].notna(),
+        f["acquired"],
+        "the acquired date",
+    )
+    per_m2_start = rule_commitment_dates(params)["2018"]
+    rule_from_date = pd.Series(
+        np.where(f["grant_date"] < pd.Timestamp(per_m2_start), "pre2018", "2018"),
+        index=f.index,
+        dtype=object,
+    )
+    filled.fill(
+        f,
+        "grant_rule",
+        has_grant & f["grant_rule"].isna() & f["grant_date"].notna(),
+        rule_from_date,
+        f"from grant_date (before {per_m2_start.isoformat()}: pre2018, else 2018)",
+    )
+    no_date = has_grant & f["grant_date"].isna()
+    err(no_date, "grant_date: needed to write the grant down; give grant_date or acquired")
+    f["grant_rule"] = f["grant_rule"].where(has_grant, None)
+
+    # loans
+    filled.fill(f, "loan_balance", f["loan_balance"].isna(), 0.0, "0 (no loan)")
+    has_loan = f["loan_balance"] > 0
+    need_rate = has_loan & f["loan_rate"].isna()
+    if d.loan_rate is not None or not need_rate.any():
+        rate = d.loan_rate or 0.0
+        rule = f"the scenario's default loan rate {rate:.2%}"
+    else:
+        from housingcalc.calc.loans import nominal_from_effective
+
+        eff = params.get(FLOATING_RATE, at)
+        rate = float(nominal_from_effective(float(eff.value), 12))
+        rule = (
+            f"Husbanken's floating rate at {at.isoformat()} ({float(eff.value):.3%} effective, "
+            f"{rate:.3%} nominal)"
+        )
+    filled.fill(f, "loan_rate", need_rate, rate, rule)
+    filled.fill(
+        f,
+        "loan_years_left",
+        has_loan & f["loan_years_left"].isna(),
+        d.loan_years_left,
+        f"the scenario's default remaining term {d.loan_years_left:g} years",
+    )
+    f["loan_rate"] = f["loan_rate"].where(has_loan, 0.0)
+    f["loan_years_left"] = f["loan_years_left"].where(has_loan, 0.0)
+
+    # rent and running costs
+    filled.fill(f, "rent_monthly", f["rent_monthly"].isna(), 0.0, "0 (no rent given)")
+    filled.fill(
+        f,
+        "maintenance_yearly",
+        f["maintenance_yearly"].isna(),
+        f["area_m2"] * d.maintenance_per_m2,
+        f"area_m2 × {d.maintenance_per_m2:g} kr/m² (scenario default)",
+    )
+    filled.fill(
+        f,
+        "other_costs_yearly",
+        f["other_costs_yearly"].isna(),
+        f["area_m2"] * d.other_costs_per_m2,
+        f"area_m2 × {d.other_costs_per_m2:g} kr/m² (scenario default)",
+    )
+    filled.fill(
+        f,
+        "lease_cost_yearly",
+        rented & f["lease_cost_yearly"].isna(),
+        0.0,
+        "0 (rented_in unit with no lease cost given)",
+    )
+    f["lease_cost_yearly"] = f["lease_cost_yearly"].fillna(0.0)
+
+    if errors:
+        errors.sort()
+        raise CollectedErrors(source, [e for _, e in errors])
+
+    f["owned"] = owned
+    # write-down terms per grant and the part still repayable at the valuation date
+    terms = write_down_terms(params)
+    rules = f["grant_rule"].fillna("2018")
+    f["grant_rate"] = rules.map({k: v[0] for k, v in terms.items()}).astype("float64")
+    f["grant_period"] = rules.map({k: v[1] for k, v in terms.items()}).astype("float64")
+    f["grant_small"] = rules.map({k: v[2] for k, v in terms.items()}).astype("float64")
+    grant_months = whole_months(f["grant_date"], at).astype("float64").fillna(0.0)
+    f["grant_months"] = grant_months
+    f["grant_repayable"] = grant_repayable(
+        f["grant_amount"].to_numpy(np.float64),
+        np.floor(grant_months.to_numpy() / 12.0),
+        f["grant_rate"].to_numpy(),
+        f["grant_period"].to_numpy(),
+        f["grant_small"].to_numpy(),
+    )
+    # yearly depreciation from today on: the depreciable book value over the remaining life
+    land_part = (cost * land).fillna(f["book_value"] * land)
+    remaining_life = np.maximum(life - f["years_held"].fillna(0.0), 1.0)
+    f["land_value"] = land_part.where(own, 0.0)
+    dep: pd.Series = ((f["book_value"] - f["land_value"]).clip(lower=0.0) / remaining_life).where(
+        own, 0.0
+    )
+    # fully depreciated units (held ≥ life) have nothing left to depreciate
+    f["depreciation_yearly"] = dep.where(f["years_held"].fillna(0.0) < life, 0.0)
+    for col in ("book_value", "market_value", "acquisition_cost"):
+        f[col] = f[col].astype("float64")
+    f["acquisition_cost"] = f["acquisition_cost"].fillna(f["book_value"])
+    return Units(frame=f, at=at, defaults=tuple(filled.items), source=source)
+
+
+# -- valuation --------------------------------------------------------------------------------
+
+VALUE_COLUMNS = (
+    "book_value",
+    "market_value",
+    "hidden_value",
+    "grant_repayable",
+    "loan_balance",
+    "net_value",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Valuation:
+    """Book, market and hidden value, grants still repayable, loans and net value.
+
+    ``per_unit``: one row per owned unit. ``by_district`` / ``by_size_class`` /
+    ``by_standard``: the same sums per group, with a ``units`` count. ``totals``: the sums,
+    ``units`` (all), ``units_owned`` and ``units_rented_in``.
+    """
+
+    at: dt.date
+    per_unit: pd.DataFrame
+    by_district: pd.DataFrame
+    by_size_class: pd.DataFrame
+    by_standard: pd.DataFrame
+    totals: dict[str, float]
+
+
+def _group(per_unit: pd.DataFrame, key: str) -> pd.DataFrame:
+    g = per_unit.groupby(key, sort=True, dropna=False)[list(VALUE_COLUMNS)].sum()
+    g.insert(0, "units", per_unit.groupby(key, sort=True, dropna=False).size())
+    g.index.name = key
+    return g.reset_index()
+
+
+def value_portfolio(units: Units) -> Valuation:
+    """Valuation of the owned units at the valuation date.
+
+    ``hidden_value = market_value − book_value``;
+    ``net_value = market_value − loan_balance − grant_repayable``.
+    """
+    f = units.owned
+    per = pd.DataFrame(
+        {
+            "unit_id": f["unit_id"],
+            "district": f["district"],
+            "size_class": f["size_class"],
+            "standard": f["standard"],
+            "area_m2": f["area_m2"],
+            "book_value": f["book_value"],
+            "market_value": f["market_value"],
+            "hidden_value": f["market_value"] - f["book_value"],
+            "grant_amount": f["grant_amount"],
+            "grant_repayable": f["grant_repayable"],
+            "loan_balance": f["loan_balance"],
+            "net_value": f["market_value"] - f["loan_balance"] - f["grant_repayable"],
+        },
+        index=f.index,
+    )
+    totals: dict[str, float] = {c: float(per[c].sum()) for c in VALUE_COLUMNS}
+    totals["grant_amount"] = float(per["grant_amount"].sum())
+    totals["area_m2"] = float(per["area_m2"].sum())
+    totals["units"] = float(len(units.frame))
+    totals["units_owned"] = float(len(per))
+    totals["units_rented_in"] = float(len(units.frame) - len(per))
+    return Valuation(
+        at=units.at,
+        per_unit=per,
+        by_district=_group(per, "district"),
+        by_size_class=_group(per, "size_class"),
+        by_standard=_group(per, "standard"),
+        totals=totals,
+    )
+
+
+# -- the Beregningsutvalget method -------------------------------------------------------------
+
+BU_LINES = (
+    "capital_cost",
+    "maintenance_calculated",
+    "other_costs",
+    "rent_income",
+    "net_cost_owned",
+    "rented_in_costs",
+    "rented_in_rent_income",
+    "net_cost_rented_in",
+    "administration",
+    "total",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class BeregningsutvalgetResult:
+    """The Beregningsutvalget cost table, in total and per unit.
+
+    ``table``: one row per line of :data:`BU_LINES` with ``total`` (NOK/year, costs positive,
+    income negative), ``units`` (the units the line covers) and ``per_unit`` (total ÷ all
+    units, so the column adds up like the total). ``per_unit_frame``: each owned unit's
+    capital cost, calculated maintenance, other costs, rent income and net cost.
+    ``capital_rate`` / ``maintenance_rate``: the rates used; ``rates_from``: "parameter" or
+    "scenario" for each.
+    """
+
+    table: pd.DataFrame
+    per_unit_frame: pd.DataFrame
+    capital_rate: float
+    maintenance_rate: float
+    administration_per_unit: float
+    rates_from: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def total(self) -> float:
+        return float(self.table["total"].to_numpy(np.float64)[-1])  # the last line
+
+
+def beregningsutvalget_cost(
+    units: Units,
+    *,
+    capital_rate: float,
+    maintenance_rate: float,
+    administration_per_unit: float = 0.0,
+) -> BeregningsutvalgetResult:
+    """Cost of the stock by the Beregningsutvalget method (Bærum 2015 seed, unverified).
+
+    Owned unit: ``capital = capital_rate × market``; ``maintenance = max(actual,
+    maintenance_rate × market)``; ``net = capital + maintenance + other − 12 × rent``, with rent
+    counted for units that are let or in rent-to-own (a vacant unit earns nothing). Rented-in
+    unit: ``lease + maintenance + other − rent income``. Administration =
+    ``administration_per_unit × all units``.
+
+    >>> import pandas as pd
+    >>> f = pd.DataFrame({"unit_id": ["A"], "owned": [True], "market_value": [3_000_000.0],
+    ...     "maintenance_yearly": [20_000.0], "other_costs_yearly": [15_000.0],
+    ...     "rent_monthly": [10_000.0], "status": ["let"], "lease_cost_yearly": [0.0]})
+    >>> r = beregningsutvalget_cost(Units(f, dt.date(2025, 1, 1), ()), capital_rate=0.04,
+    ...                             maintenance_rate=0.015)
+    >>> # 120 000 + max(20 000, 45 000) + 15 000 − 120 000 = 60 000
+    >>> r.total
+    60000.0
+    """
+    f = units.frame
+    owned = f["owned"].to_numpy(bool)
+    earning = (f["status"] != "vacant").to_numpy(bool)
+    market = f["market_value"].to_numpy(np.float64)
+    actual = f["maintenance_yearly"].to_numpy(np.float64)
+    other = f["other_costs_yearly"].to_numpy(np.float64)
+    rent = 12.0 * f["rent_monthly"].to_numpy(np.float64) * earning
+    lease = f["lease_cost_yearly"].to_numpy(np.float64)
+
+    capital = capital_rate * market
+    maint_calc = np.maximum(actual, maintenance_rate * market)
+    net_owned = capital + maint_calc + other - rent
+    net_rented = lease + actual + other - rent
+    n_all = len(f)
+    n_own = int(owned.sum())
+    n_rent = n_all - n_own
+    o, r = owned, ~owned
+    lines = {
+        "capital_cost": (capital[o].sum(), n_own),
+        "maintenance_calculated": (maint_calc[o].sum(), n_own),
+        "other_costs": (other[o].sum(), n_own),
+        "rent_income": (-rent[o].sum(), n_own),
+        "net_cost_owned": (net_owned[o].sum(), n_own),
+        "rented_in_costs": ((lease + actual + other)[r].sum(), n_rent),
+        "rented_in_rent_income": (-rent[r].sum(), n_rent),
+        "net_cost_rented_in": (net_rented[r].sum(), n_rent),
+        "administration": (administration_per_unit * n_all, n_all),
+    }
+    total = lines["net_cost_owned"][0] + lines["net_cost_rented_in"][0] + lines["administration"][0]
+    lines["total"] = (total, n_all)
+    table = pd.DataFrame(
+        {"total": [float(v) for v, _ in lines.values()], "units": [n for _, n in lines.values()]},
+        index=pd.Index(list(lines), name="line"),
+    )
+    table["per_unit"] = table["total"] / n_all if n_all else 0.0
+    per = pd.DataFrame(
+        {
+            "unit_id": f["unit_id"],
+            "capital_cost": capital,
+            "maintenance_actual": actual,
+            "maintenance_calculated": maint_calc,
+            "other_costs": other,
+            "rent_income": rent,
+            "net_cost": net_owned,
+        },
+        index=f.index,
+    )[owned]
+    return BeregningsutvalgetResult(
+        table=table,
+        per_unit_frame=per,
+        capital_rate=capital_rate,
+        maintenance_rate=maintenance_rate,
+        administration_per_unit=administration_per_unit,
+    )
+
+
+def beregningsutvalget_rates(
+    assumptions: PortfolioAssumptions, params: ParameterSet
+) -> tuple[float, float, dict[str, str]]:
+    """The two rates: the scenario's overrides, else the (seed, unverified) parameters."""
+    b = assumptions.beregningsutvalget
+    at = assumptions.valuation_date
+    origin = {}
+    if b.capital_rate is not None:
+        cap, origin["capital_rate"] = b.capital_rate, "scenario"
+    else:
+        cap, origin["capital_rate"] = params.number(BU_CAPITAL, at), "parameter"
+    if b.maintenance_rate is not None:
+        mnt, origin["maintenance_rate"] = b.maintenance_rate, "scenario"
+    else:
+        mnt, origin["maintenance_rate"] = params.number(BU_MAINTENANCE, at), "parameter"
+    return cap, mnt, origin
+
+
+# -- projection -------------------------------------------------------------------------------
+
+YEARLY_COLUMNS = (
+    "year",
+    "units",
+    "units_sold",
+    "units_bought",
+    "units_sold_cumulative",
+    "units_bought_cumulative",
+    "market_value",
+    "book_value",
+    "hidden_value",
+    "loan_balance",
+    "grant_repayable",
+    "net_value",
+    "rent_income",
+    "fdv_costs",
+    "lease_costs",
+    "administration",
+    "interest_paid",
+    "principal_paid",
+    "depreciation",
+    "capital_cost",
+    "sale_price",
+    "loans_repaid_on_sale",
+    "grants_repaid_on_sale",
+    "sale_costs",
+    "sale_net_cash",
+    "sale_gain",
+    "reinvested",
+    "net_result",
+    "cash_flow",
+    "cash_cumulative",
+)
+#: Flows (NaN in the year-0 row, which holds the starting stock).
+FLOW_COLUMNS = YEARLY_COLUMNS[YEARLY_COLUMNS.index("rent_income") :]
+
+
+@dataclass(frozen=True)
+class StressSpec:
+    """How a named stress scenario changes the base assumptions."""
+
+    name: str
+    loan_rate_add: float = 0.0
+    price_shock: float = 0.0
+    vacancy_factor: float = 1.0
+    price_growth_add: float = 0.0
+
+
+BASE = StressSpec("base")
+
+
+@dataclass(frozen=True, eq=False)
+class Projection:
+    """One scenario's projection.
+
+    ``yearly``: one row per year ``0 … H`` (year 0 is the starting stock; its flow columns are
+    NaN). ``per_unit``: each register unit's end state (sold or kept). ``sales``: one row per
+    unit sold. ``cohorts``: units bought by reinvestment, one row per purchase year.
+    """
+
+    name: str
+    yearly: pd.DataFrame
+    per_unit: pd.DataFrame
+    sales: pd.DataFrame
+    cohorts: pd.DataFrame
+    npv_cash_flow: float
+    discount_rate: float
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectionSet:
+    """The base projection, the stress scenarios, and their key figures side by side."""
+
+    base: Projection
+    stress: tuple[Projection, ...]
+    comparison: pd.DataFrame
+
+    @property
+    def all(self) -> tuple[Projection, ...]:
+        return (self.base, *self.stress)
+
+
+def sale_years(units: Units, assumptions: PortfolioAssumptions) -> np.ndarray:
+    """The projection year each unit is sold in (0: not sold), from the plan and the share.
+
+    Planned sales come first. Then, with ``share_per_year = s`` and ``N`` eligible units
+    (owned, status in ``eligible_status``, not planned), ``round(s × t × N)`` units (at most N)
+    are sold by the end of year ``t``, taken in ``order``: ``oldest_first`` (earliest
+    ``acquired`` first, empty dates last), ``largest_hidden_value_first`` or
+    ``register_order``; ties broken by ``unit_id``.
+    """
+    s = assumptions.sales
+    horizon = assumptions.projection.years
+    f = units.frame
+    n = len(f)
+    out = np.zeros(n, dtype=np.int64)
+    if s.plan:
+        ids = pd.Index(f["unit_id"])
+        wanted = [p.unit_id for p in s.plan]
+        pos = ids.get_indexer(wanted)
+        years = np.array([p.year for p in s.plan], dtype=np.int64)
+        years = np.where(years >= 1900, years - assumptions.valuation_date.year + 1, years)
+        errors = []
+        seen: set[str] = set()
+        for i, (uid, p, y) in enumerate(zip(wanted, pos, years, strict=True)):
+            where = f"sales.plan[{i}]"
+            if p < 0:
+                errors.append(f"{where}: unit_id {uid!r} is not in the register")
+            elif not bool(f["owned"].iloc[p]):
+                errors.append(f"{where}: unit_id {uid!r} is rented_in and cannot be sold")
+            elif uid in seen:
+                errors.append(f"{where}: unit_id {uid!r} is planned twice")
+            elif not 1 <= y <= horizon:
+                errors.append(
+                    f"{where}: year {s.plan[i].year} is outside the projection "
+                    f"(years 1–{horizon}, or {assumptions.valuation_date.year}–"
+                    f"{assumptions.valuation_date.year + horizon - 1})"
+                )
+            seen.add(uid)
+        if errors:
+            raise CollectedErrors("scenario", errors)
+        out[pos] = years
+    if s.share_per_year > 0:
+        eligible = (
+            f["owned"].to_numpy(bool) & f["status"].isin(s.eligible_status).to_numpy() & (out == 0)
+        )
+        idx = np.flatnonzero(eligible)
+        sub = f.iloc[idx]
+        if s.order == "oldest_first":
+            key = sub["acquired"].fillna(pd.Timestamp.max).to_numpy()
+        elif s.order == "largest_hidden_value_first":
+            key = -(sub["market_value"] - sub["book_value"]).to_numpy()
+        else:
+            key = np.arange(len(sub))
+        order = np.lexsort((sub["unit_id"].to_numpy().astype(str), key))
+        n0 = len(idx)
+        t = np.arange(1, horizon + 1)
+        cum = np.minimum(n0, np.floor(s.share_per_year * t * n0 + 0.5)).astype(np.int64)
+        year_of_rank = np.searchsorted(cum, np.arange(n0), side="right") + 1
+        year_of_rank[year_of_rank > horizon] = 0
+        out[idx[order]] = year_of_rank
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class _LoanYears:
+    """Yearly loan figures over the horizon (NOK): totals over every loan (shape ``(H,)``),
+    and the per-loan rows (shape ``(L, H)``) for looking up single units (``row``: the unit's
+    row, −1 for a unit without a loan)."""
+
+    interest_sum: F64
+    repayment_sum: F64
+    closing_sum: F64
+    row: np.ndarray
+    interest: F64
+    repayment: F64
+    closing: F64
+
+    def of(self, idx: np.ndarray) -> tuple[F64, F64, F64]:
+        """Interest, repayment and closing balance of the units ``idx`` (zeros without a loan)."""
+        r = self.row[idx]
+        has = r >= 0
+        out = []
+        for a in (self.interest, self.repayment, self.closing):
+            m = np.zeros((len(idx), a.shape[1]))
+            m[has] = a[r[has]]
+            out.append(m)
+        return out[0], out[1], out[2]
+
+
+def _loan_years(principal: F64, rate: F64, years_left: F64, horizon: int) -> _LoanYears:
+    """Amortise every loan at once with the loan engine (:func:`calc.loans.amortize_yearly`)."""
+    from housingcalc.calc.loans import LoanBatch, amortize_yearly
+
+    idx = np.flatnonzero(principal > 0)
+    row = np.full(len(principal), -1, dtype=np.int64)
+    row[idx] = np.arange(len(idx))
+    arrays = [np.zeros((len(idx), horizon)) for _ in range(3)]
+    if len(idx):
+        terms = np.maximum(np.rint(years_left[idx] * 12), 1).astype(np.int64)
+        y = amortize_yearly(LoanBatch.from_arrays(principal[idx], rate[idx], terms))
+        k = min(horizon, y.interest.shape[1])
+        for out, src in zip(arrays, (y.interest, y.repayment, y.closing_balance), strict=True):
+            np.divide(src[:, :k], 100.0, out=out[:, :k])
+    sums = [a.sum(axis=0) for a in arrays]
+    return _LoanYears(sums[0], sums[1], sums[2], row, arrays[0], arrays[1], arrays[2])
+
+
+def _sale_cash(price: F64, costs: F64, loan: F64, grant: F64, book: F64) -> tuple[F64, F64]:
+    """Net cash and accounting gain of sales (:func:`housingcalc.calc.sale.sale_proceeds`):
+    ``price − loan − grant − costs`` and ``price − book``."""
+    from housingcalc.calc.sale import sale_proceeds
+
+    if price.size == 0:
+        return price.copy(), price.copy()
+    s = sale_proceeds(price, loan_balance=loan, grant_repayable=grant, costs=costs, book_value=book)
+    return (
+        np.asarray(s.cash, dtype=np.float64).reshape(price.shape),
+        np.asarray(s.gain, dtype=np.float64).reshape(price.shape),
+    )
+
+
+def _index(path: F64) -> F64:
+    """Index at the END of each year 1..H (index 0 = 1 at the start): shape (H + 1,)."""
+    return np.concatenate(([1.0], np.cumprod(1.0 + path)))
+
+
+@dataclass(frozen=True, eq=False)
+class _Stock:
+    """What the projection needs of the register, the same in every scenario.
+
+    Sums over all units (per year where they change), and the same figures for the units
+    that are sold (``sold``: unit indices, ``year``: their sale years), so that a scenario
+    subtracts the sold units instead of summing over the kept ones each year.
+    ``book``/``grant`` columns are years 0 … H (the end of each year).
+    """
+
+    n: int
+    sale_year: np.ndarray
+    sold: np.ndarray
+    year: np.ndarray
+    rent_sum: float
+    running_sum: float
+    lease_sum: float
+    market_sum: float
+    book_sum: F64
+    grant_sum: F64
+    rent: F64
+    running: F64
+    market: F64
+    book: F64
+    grant: F64
+    book_end: F64  # every unit's book value at the end of year H (0 if not owned)
+    grant_end: F64
+
+
+def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
+    f = units.frame
+    own = f["owned"].to_numpy(bool)
+    t = np.arange(horizon + 1, dtype=np.float64)
+    market0 = f["market_value"].to_numpy(np.float64) * own
+    book0 = f["book_value"].to_numpy(np.float64) * own
+    land = np.minimum(f["land_value"].to_numpy(np.float64), book0)
+    dep = f["depreciation_yearly"].to_numpy(np.float64)
+    # book value at the end of each year: straight line down to the land value
+    book = np.maximum(book0[:, None] - dep[:, None] * t[None, :], land[:, None])
+    # grant still repayable at the end of each year (completed years from payout)
+    amount = f["grant_amount"].to_numpy(np.float64) * own
+    g = np.flatnonzero(amount > 0)
+    grant = np.zeros((len(f), horizon + 1))
+    if len(g):
+        months = f["grant_months"].to_numpy(np.float64)[g]
+        years = np.floor((months[:, None] + 12.0 * t[None, :]) / 12.0)
+        cols = [
+            f[c].to_numpy(np.float64)[g][:, None]
+            for c in ("grant_rate", "grant_period", "grant_small")
+        ]
+        grant[g] = grant_repayable(amount[g][:, None], years, cols[0], cols[1], cols[2])
+    sold = np.flatnonzero(sale_year > 0)
+    sold = sold[np.argsort(sale_year[sold], kind="stable")]
+    rent = 12.0 * f["rent_monthly"].to_numpy(np.float64)
+    running = f["maintenance_yearly"].to_numpy(np.float64) + f["other_costs_yearly"].to_numpy(
+        np.float64
+    )
+    lease = f["lease_cost_yearly"].to_numpy(np.float64) * ~own
+    return _Stock(
+        n=len(f),
+        sale_year=sale_year,
+        sold=sold,
+        year=sale_year[sold],
+        rent_sum=float(rent.sum()),
+        running_sum=float(running.sum()),
+        lease_sum=float(lease.sum()),
+        market_sum=float(market0.sum()),
+        book_sum=book.sum(axis=0),
+        grant_sum=grant.sum(axis=0),
+        rent=rent[sold],
+        running=running[sold],
+        market=market0[sold],
+        book=book[sold],
+        grant=grant[sold],
+        book_end=book[:, -1],
+        grant_end=grant[:, -1],
+    )
+
+
+@dataclass(frozen=True)
+class _Reinvest:
+    """Per possible purchase year b = 1..H (arrays of length H + 1, index b)."""
+
+    price: F64
+    cost: F64  # price + document duty (capitalised: the book value at purchase)
+    grant: F64
+    loan: F64
+    equity: F64
+    loans: _LoanYears | None
+
+
+def _cohort_stock(
+    rv: _Reinvest | None,
+    count: F64,
+    t: int,
+    price_idx: F64,
+    life: float,
+    terms: tuple[float, float, float],
+) -> tuple[float, float, float, float]:
+    """Market, book, loan and grant still repayable of the units bought up to the end of
+    year ``t`` (cohort ``b`` was bought at the end of year ``b`` and is ``t − b`` years old)."""
+    if rv is None or t < 1:
+        return 0.0, 0.0, 0.0, 0.0
+    b = np.arange(1, t + 1)
+    nb = count[1 : t + 1]
+    age = (t - b).astype(np.float64)
+    market = float((nb * rv.price[b] / price_idx[b] * price_idx[t]).sum())
+    book = float((nb * rv.cost[b] * np.maximum(0.0, 1 - age / life)).sum())
+    loan = float(nb[-1] * rv.loan[t])
+    if rv.loans is not None and t > 1:
+        older = b[:-1]
+        loan += float((nb[:-1] * rv.loans.closing[rv.loans.row[older], t - older - 1]).sum())
+    rate, period, small = terms
+    grant = float(
+        (
+            nb
+            * grant_repayable(
+                rv.grant[b], age, np.full(t, rate), np.full(t, period), np.full(t, small)
+            )
+        ).sum()
+    )
+    return market, book, loan, grant
+
+
+def _reinvest_terms(
+    a: PortfolioAssumptions, params: ParameterSet, price_idx: F64, rate_add: float
+) -> _Reinvest | None:
+    r = a.reinvestment
+    if not r.enabled:
+        return None
+    from housingcalc.errors import ScenarioError
+
+    horizon = a.projection.years
+    at = a.valuation_date
+    kr_m2 = r.price_per_m2
+    if kr_m2 is None:
+        kr_m2 = a.market.price_per_m2.get(r.district or "", a.market.default_price_per_m2)
+    assert kr_m2 is not None  # the model validator guarantees one
+    price = r.area_m2 * kr_m2 * price_idx  # bought at the end of year b at that year's prices
+    grant_per_unit = 0.0
+    if r.grant_municipality is not None:
+        from housingcalc.calc.grants import per_m2
+
+        # the table in force at the valuation date (future tables are unknown), not indexed
+        grant_per_unit = per_m2(
+            params, at, area_m2=r.area_m2, municipality=r.grant_municipality
+        ).grant
+    grant = np.full(horizon + 1, grant_per_unit)
+    loan = r.loan_share * price
+    duty = params.number("tax.document_duty_rate", at)
+    cost = price * (1 + duty)
+    equity = cost - grant - loan
+    if (equity[1:] <= 0).any():
+        year = int(np.flatnonzero(equity[1:] <= 0)[0]) + 1
+        raise ScenarioError(
+            "reinvestment",
+            f"year {year}",
+            f"the grant ({grant_per_unit:,.0f}) and loan ({r.loan_share:.0%}) cover the whole "
+            f"price of a new unit ({cost[year]:,.0f} with document duty): nothing limits the "
+            "number bought; lower loan_share or raise price_per_m2",
+        )
+    loans = None
+    if (loan > 0).any():
+        lr = r.loan_rate if r.loan_rate is not None else a.defaults.loan_rate
+        if lr is None:
+            from housingcalc.calc.loans import nominal_from_effective
+
+            lr = float(nominal_from_effective(params.number(FLOATING_RATE, at), 12))
+        loans = _loan_years(
+            loan,
+            np.full(horizon + 1, lr + rate_add),
+            np.full(horizon + 1, float(r.loan_years)),
+            horizon,
+        )
+    return _Reinvest(price, cost, grant, loan, equity, loans)
+
+
+def _by_year(years: np.ndarray, horizon: int, weights: F64 | None = None) -> F64:
+    """Sum of ``weights`` (or a count) per year 1 … H."""
+    return np.bincount(years, weights=weights, minlength=horizon + 1)[1 : horizon + 1].astype(
+        np.float64
+    )
+
+
+def project(
+    units: Units,
+    assumptions: PortfolioAssumptions,
+    params: ParameterSet,
+    stress: StressSpec = BASE,
+    *,
+    _stock: _Stock | None = None,
+    _loans: _LoanYears | None = None,
+) -> Projection:
+    """Project the portfolio yearly over ``projection.years`` years.
+
+    Sums over all units are taken once; each year the units sold so far are subtracted
+    (arrays of sold units × years), so the cost grows with the number sold, not with the
+    register. The only loop is over years, for reinvestment (the cash from one year's sales
+    buys the next cohort). See ``docs/portfolio.md`` for every rule.
+    """
+    a = assumptions
+    p = a.projection
+    horizon = p.years
+    f = units.frame
+    own = f["owned"].to_numpy(bool)
+    st = _stock if _stock is not None else _stock_of(units, a)
+    loans = _loans
+    if loans is None:
+        rate = np.maximum(f["loan_rate"].to_numpy(np.float64) + stress.loan_rate_add, 0.0)
+        loans = _loan_years(
+            f["loan_balance"].to_numpy(np.float64) * own,
+            rate,
+            f["loan_years_left"].to_numpy(np.float64),
+            horizon,
+        )
+
+    growth = growth_path_array(a.market.price_growth, horizon) + stress.price_growth_add
+    price_idx = _index(growth)
+    price_idx[1:] *= 1.0 + stress.price_shock
+    cpi = _index(growth_path_array(p.cpi, horizon))[:-1]  # year t uses the index at its start
+    vacancy = min(1.0, p.vacancy_rate * stress.vacancy_factor)
+    collect = (1.0 - vacancy) * (1.0 - p.rent_loss_rate)
+
+    # the register's units: sums over all, less the units sold (before year t / by its end)
+    t = np.arange(1, horizon + 1)
+    y = st.year
+    before = (y[:, None] < t[None, :]).astype(np.float64)  # sold before year t: inactive
+    by_end = (y[:, None] <= t[None, :]).astype(np.float64)  # sold by the end of year t
+    interest_s, repayment_s, closing_s = loans.of(st.sold)
+    rent = cpi * collect * (st.rent_sum - st.rent @ before)
+    running = cpi * (st.running_sum - st.running @ before)
+    lease = cpi * st.lease_sum
+    active_units = st.n - before.sum(axis=0)
+    dep_all = st.book_sum[:-1] - st.book_sum[1:]
+    depreciation = dep_all - ((st.book[:, :-1] - st.book[:, 1:]) * before).sum(axis=0)
+    interest = loans.interest_sum - (interest_s * before).sum(axis=0)
+    principal = loans.repayment_sum - (repayment_s * before).sum(axis=0)
+    market_end = price_idx[1:] * (st.market_sum - st.market @ by_end)
+    book_end = st.book_sum[1:] - (st.book[:, 1:] * by_end).sum(axis=0)
+    loan_end = loans.closing_sum - (closing_s * by_end).sum(axis=0)
+    grant_end = st.grant_sum[1:] - (st.grant[:, 1:] * by_end).sum(axis=0)
+
+    # sales at the end of their year
+    k = np.arange(len(y))
+    sale_price = st.market * price_idx[y] * a.sales.price_factor
+    costs = np.full(len(y), a.sales.costs_per_sale)
+    loan_repaid = closing_s[k, y - 1]
+    grant_repaid = st.grant[k, y]
+    book_sold = st.book[k, y]
+    net_cash, gain = _sale_cash(sale_price, costs, loan_repaid, grant_repaid, book_sold)
+    sales = pd.DataFrame(
+        {
+            "unit_id": f["unit_id"].to_numpy()[st.sold],
+            "year": y,
+            "sale_price": sale_price,
+            "sale_costs": costs,
+            "loan_repaid": loan_repaid,
+            "grant_repaid": grant_repaid,
+            "book_value": book_sold,
+            "sale_net_cash": net_cash,
+            "sale_gain": gain,
+        }
+    )
+    sold_n = _by_year(y, horizon)
+    sale_net = _by_year(y, horizon, net_cash)
+
+    # reinvestment: cohorts bought at the end of year b with that year's net sale cash
+    rv = _reinvest_terms(a, params, price_idx, stress.loan_rate_add)
+    r = a.reinvestment
+    life = params.number(DEPRECIATION_LIFE, a.valuation_date)
+    new_terms = write_down_terms(params)["2018"]
+    new_running = r.area_m2 * (a.defaults.maintenance_per_m2 + a.defaults.other_costs_per_m2)
+    new_rent = 12.0 * r.rent_monthly_per_m2 * r.area_m2
+    count = np.zeros(horizon + 1)
+    spent = np.zeros(horizon)
+    # the cohorts' rent, running costs, depreciation, interest, principal, then their market,
+    # book, loan and grant at the end of each year
+    new = np.zeros((9, horizon))
+    pool = 0.0
+    if rv is not None:
+        for i, year in enumerate(t):
+            b = np.arange(1, year)
+            nb = count[1:year]
+            if nb.sum():
+                age = year - b
+                new[0, i] = nb.sum() * new_rent * cpi[i] * collect
+                new[1, i] = nb.sum() * new_running * cpi[i]
+                new[2, i] = (
+                    nb * rv.cost[b] * (np.minimum(1, age / life) - np.minimum(1, (age - 1) / life))
+                ).sum()
+                if rv.loans is not None:
+                    rows = rv.loans.row[b]
+                    new[3, i] = (nb * rv.loans.interest[rows, age - 1]).sum()
+                    new[4, i] = (nb * rv.loans.repayment[rows, age - 1]).sum()
+            pool = max(0.0, pool + r.share_of_proceeds * sale_net[i])
+            count[year] = np.floor(pool / rv.equity[year] + 1e-9)
+            spent[i] = count[year] * rv.equity[year]
+            pool -= spent[i]
+            new[5:, i] = _cohort_stock(rv, count, int(year), price_idx, life, new_terms)
+    bought = count[1:]
+    units_bought_cum = np.cumsum(bought)
+    admin = p.administration_per_unit * cpi * (active_units + units_bought_cum - bought)
+    rent = rent + new[0]
+    running = running + new[1]
+    depreciation = depreciation + new[2]
+    interest = interest + new[3]
+    principal = principal + new[4]
+    sale_gain = _by_year(y, horizon, gain)
+    operating = rent - running - lease - admin
+    flows = {
+        "rent_income": rent,
+        "fdv_costs": running,
+        "lease_costs": lease,
+        "administration": admin,
+        "interest_paid": interest,
+        "principal_paid": principal,
+        "depreciation": depreciation,
+        "capital_cost": interest + depreciation,
+        "sale_price": _by_year(y, horizon, sale_price),
+        "loans_repaid_on_sale": _by_year(y, horizon, loan_repaid),
+        "grants_repaid_on_sale": _by_year(y, horizon, grant_repaid),
+        "sale_costs": _by_year(y, horizon, costs),
+        "sale_net_cash": sale_net,
+        "sale_gain": sale_gain,
+        "reinvested": spent,
+        "net_result": operating - interest - depreciation + sale_gain,
+        "cash_flow": operating - interest - principal + sale_net - spent,
+    }
+    sold_cum = np.cumsum(sold_n)
+    stocks = {
+        "units": st.n - sold_cum + units_bought_cum,
+        "units_sold": sold_n,
+        "units_bought": bought,
+        "units_sold_cumulative": sold_cum,
+        "units_bought_cumulative": units_bought_cum,
+        "market_value": market_end + new[5],
+        "book_value": book_end + new[6],
+        "loan_balance": loan_end + new[7],
+        "grant_repayable": grant_end + new[8],
+    }
+    start = {
+        "units": st.n,
+        "market_value": st.market_sum,
+        "book_value": st.book_sum[0],
+        "loan_balance": float(f["loan_balance"].to_numpy(np.float64)[own].sum()),
+        "grant_repayable": st.grant_sum[0],
+    }
+    yearly = pd.DataFrame({"year": np.arange(horizon + 1)})
+    for col, values in stocks.items():
+        yearly[col] = np.concatenate(([start.get(col, 0.0)], values))
+    for col, values in flows.items():
+        yearly[col] = np.concatenate(([np.nan], values))
+    yearly["hidden_value"] = yearly["market_value"] - yearly["book_value"]
+    yearly["net_value"] = (
+        yearly["market_value"] - yearly["loan_balance"] - yearly["grant_repayable"]
+    )
+    yearly["cash_cumulative"] = yearly["cash_flow"].cumsum()
+    yearly = yearly[list(YEARLY_COLUMNS)]
+    for col in (
+        "units",
+        "units_sold",
+        "units_bought",
+        "units_sold_cumulative",
+        "units_bought_cumulative",
+    ):
+        yearly[col] = yearly[col].astype("int64")
+    disc = (1.0 + p.discount_rate) ** -yearly["year"].to_numpy(np.float64)
+    npv = float(np.nansum(yearly["cash_flow"].to_numpy() * disc))
+
+    # each register unit's end state: at its sale, or at the end of year H
+    kept = own & (st.sale_year == 0)
+    market_end_unit = f["market_value"].to_numpy(np.float64) * own * price_idx[horizon]
+    book_end_unit = st.book_end.copy()
+    market_end_unit[st.sold] = sale_price / a.sales.price_factor
+    book_end_unit[st.sold] = book_sold
+    loan_last = np.zeros(st.n)
+    has = loans.row >= 0
+    loan_last[has] = loans.closing[loans.row[has], horizon - 1]
+    sale_cols = {c: np.zeros(st.n) for c in ("sale_price", "sale_net_cash", "sale_gain")}
+    for c, v in zip(sale_cols, (sale_price, net_cash, gain), strict=True):
+        sale_cols[c][st.sold] = v
+    per_unit = pd.DataFrame(
+        {
+            "unit_id": f["unit_id"].to_numpy(),
+            "tenure": f["tenure"].to_numpy(),
+            "status": f["status"].to_numpy(),
+            "sold": st.sale_year > 0,
+            "sale_year": st.sale_year,
+            "market_value_end": market_end_unit,
+            "book_value_end": book_end_unit,
+            "loan_balance_end": np.where(kept, loan_last, 0.0),
+            "grant_repayable_end": np.where(kept, st.grant_end, 0.0),
+            **sale_cols,
+        },
+        index=f.index,
+    )
+    years_b = np.flatnonzero(count > 0)
+    cohorts = pd.DataFrame(
+        {
+            "year": years_b,
+            "units": count[years_b].astype(np.int64),
+            **{
+                name: (getattr(rv, attr)[years_b] if rv is not None else np.zeros(0))
+                for name, attr in (
+                    ("price_per_unit", "price"),
+                    ("grant_per_unit", "grant"),
+                    ("loan_per_unit", "loan"),
+                    ("equity_per_unit", "equity"),
+                )
+            },
+        }
+    )
+    return Projection(stress.name, yearly, per_unit, sales, cohorts, npv, p.discount_rate)
+
+
+def _stock_of(units: Units, assumptions: PortfolioAssumptions) -> _Stock:
+    return _stock(units, sale_years(units, assumptions), assumptions.projection.years)
+
+
+def growth_path_array(path: Any, years: int) -> F64:
+    from housingcalc.models.portfolio import growth_path
+
+    return np.asarray(growth_path(path, years), dtype=np.float64)
+
+
+COMPARISON_ROWS = (
+    "units_end",
+    "units_sold",
+    "units_bought",
+    "market_value_end",
+    "book_value_end",
+    "hidden_value_end",
+    "loan_balance_end",
+    "grant_repayable_end",
+    "net_value_end",
+    "rent_income_total",
+    "net_result_total",
+    "sale_gain_total",
+    "cash_cumulative_end",
+    "npv_cash_flow",
+    "worst_year_cash_flow",
+)
+
+
+def _key_figures(pr: Projection) -> dict[str, float]:
+    y = pr.yearly
+    end = y.iloc[-1]
+    flows = y.iloc[1:]
+    return {
+        "units_end": float(end["units"]),
+        "units_sold": float(end["units_sold_cumulative"]),
+        "units_bought": float(end["units_bought_cumulative"]),
+        "market_value_end": float(end["market_value"]),
+        "book_value_end": float(end["book_value"]),
+        "hidden_value_end": float(end["hidden_value"]),
+        "loan_balance_end": float(end["loan_balance"]),
+        "grant_repayable_end": float(end["grant_repayable"]),
+        "net_value_end": float(end["net_value"]),
+        "rent_income_total": float(flows["rent_income"].sum()),
+        "net_result_total": float(flows["net_result"].sum()),
+        "sale_gain_total": float(flows["sale_gain"].sum()),
+        "cash_cumulative_end": float(end["cash_cumulative"]),
+        "npv_cash_flow": pr.npv_cash_flow,
+        "worst_year_cash_flow": float(flows["cash_flow"].min()),
+    }
+
+
+def stress_specs(assumptions: PortfolioAssumptions) -> tuple[StressSpec, ...]:
+    return tuple(
+        StressSpec(s.name, s.loan_rate_add, s.price_shock, s.vacancy_factor, s.price_growth_add)
+        for s in assumptions.projection.stress
+    )
+
+
+def project_all(
+    units: Units, assumptions: PortfolioAssumptions, params: ParameterSet
+) -> ProjectionSet:
+    """The base projection and every stress scenario, with a side-by-side comparison.
+
+    The sale selection is made once (on today's register) and kept in every scenario; the
+    loans are amortised once and again only for scenarios that change the rates.
+    """
+    horizon = assumptions.projection.years
+    f = units.frame
+    own = f["owned"].to_numpy(bool)
+    stock = _stock_of(units, assumptions)
+    principal = f["loan_balance"].to_numpy(np.float64) * own
+    years_left = f["loan_years_left"].to_numpy(np.float64)
+    rate = f["loan_rate"].to_numpy(np.float64)
+    loans = {0.0: _loan_years(principal, rate, years_left, horizon)}
+    out = []
+    for spec in (BASE, *stress_specs(assumptions)):
+        if spec.loan_rate_add not in loans:
+            loans[spec.loan_rate_add] = _loan_years(
+                principal, np.maximum(rate + spec.loan_rate_add, 0.0), years_left, horizon
+            )
+        out.append(
+            project(
+                units, assumptions, params, spec, _stock=stock, _loans=loans[spec.loan_rate_add]
+            )
+        )
+    comparison = pd.DataFrame(
+        {pr.name: _key_figures(pr) for pr in out},
+        index=pd.Index(list(COMPARISON_ROWS), name="figure"),
+    )
+    return ProjectionSet(out[0], tuple(out[1:]), comparison)
+
+
+# -- tariff -----------------------------------------------------------------------------------
+
+
+def portfolio_tariff(
+    units: Units, assumptions: PortfolioAssumptions, params: ParameterSet
+) -> TariffResult:
+    """The cost-covering tariff over the whole register (:func:`calc.tariff.stock_tariff`).
+
+    Each unit's FDV is its own maintenance + other costs (+ lease for rented-in units) from the
+    register, unless the scenario gives ``tariff.fdv_per_m2``; then the leases are added as a
+    stock-level cost. Rented-in units carry no capital cost (their values are 0). The gap is
+    tariff − current rent, per unit and in total.
+    """
+    from housingcalc.calc.tariff import stock_tariff
+
+    t = assumptions.tariff
+    f = units.frame
+    area = f["area_m2"].to_numpy(np.float64)
+    lease = f["lease_cost_yearly"].to_numpy(np.float64)
+    extra = 0.0
+    if t.fdv_per_m2 is None:
+        own_fdv = (
+            f["maintenance_yearly"].to_numpy(np.float64)
+            + f["other_costs_yearly"].to_numpy(np.float64)
+            + lease
+        )
+        fdv: Any = own_fdv / area
+    else:
+        fdv = t.fdv_per_m2
+        extra = float(lease.sum())
+    life = t.economic_life_years if t.capital_method == "annuity" else None
+    return stock_tariff(
+        f,
+        t.weights,
+        method=t.capital_method,
+        rate=t.capital_rate,
+        rate_from=t.capital_rate_from,
+        margin=t.capital_margin,
+        year=t.capital_rate_year,
+        basis=t.basis,
+        life_years=life,
+        fdv_per_m2=fdv,
+        admin_per_unit=t.administration_per_unit,
+        vacancy=t.vacancy_rate,
+        rent_loss=t.rent_loss_rate,
+        extra_cost=extra,
+        rounding=t.rounding,
+        params=params,
+        at=assumptions.valuation_date,
+    )
+
+
+def rent_gap_table(tariff: TariffResult) -> pd.DataFrame:
+    """Tariff against today's rents by size class × standard (yearly sums, NOK).
+
+    ``gap_yearly = tariff − current``: positive where today's rents are below cost-covering.
+    """
+    u = tariff.per_unit
+    current = (
+        u["current_rent_monthly"] if "current_rent_monthly" in u else pd.Series(0.0, index=u.index)
+    )
+    df = pd.DataFrame(
+        {
+            "size_class": u["size_class"],
+            "standard": u["standard"],
+            "current_rent_yearly": 12.0 * current.fillna(0.0),
+            "tariff_rent_yearly": u["tariff_rent_yearly"],
+        }
+    )
+    df["gap_yearly"] = df["tariff_rent_yearly"] - df["current_rent_yearly"]
+    g = df.groupby(["size_class", "standard"], sort=True)
+    out = g[["current_rent_yearly", "tariff_rent_yearly", "gap_yearly"]].sum()
+    out.insert(0, "units", g.size())
+    out["gap_monthly_per_unit"] = out["gap_yearly"] / 12.0 / out["units"]
+    return out.reset_index()
+
+
+# -- everything at once -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class PortfolioResult:
+    """Every part of the portfolio analysis (``None`` where a part was not asked for)."""
+
+    units: Units
+    assumptions: PortfolioAssumptions
+    valuation: Valuation
+    cost: BeregningsutvalgetResult | None
+    tariff: TariffResult | None
+    projection: ProjectionSet | None
+    sources: tuple[ResolvedValue, ...]
+    notes: tuple[str, ...] = ()
+
+
+PARTS = ("value", "cost", "tariff", "project")
+
+
+def analyse_portfolio(
+    frame: pd.DataFrame,
+    assumptions: PortfolioAssumptions,
+    params: ParameterSet,
+    *,
+    parts: tuple[str, ...] = PARTS,
+    source: str = "register",
+    notes: tuple[str, ...] = (),
+) -> PortfolioResult:
+    """Complete the register, then value, cost, tariff and project it (the parts asked for).
+
+    ``frame`` is a validated register (:attr:`housingcalc.registers.Register.frame`). The
+    parameter values read are returned in ``sources`` (read on a fresh trace).
+    """
+    ps = params.fresh()
+    units = complete_register(frame, assumptions, ps, source=source)
+    valuation = value_portfolio(units)
+    cost = None
+    if "cost" in parts:
+        cap, mnt, origin = beregningsutvalget_rates(assumptions, ps)
+        cost = beregningsutvalget_cost(
+            units,
+            capital_rate=cap,
+            maintenance_rate=mnt,
+            administration_per_unit=assumptions.beregningsutvalget.administration_per_unit,
+        )
+        cost = BeregningsutvalgetResult(
+            cost.table, cost.per_unit_frame, cap, mnt, cost.administration_per_unit, origin
+        )
+    tariff = portfolio_tariff(units, assumptions, ps) if "tariff" in parts else None
+    projection = project_all(units, assumptions, ps) if "project" in parts else None
+    return PortfolioResult(
+        units,
+        assumptions,
+        valuation,
+        cost,
+        tariff,
+        projection,
+        tuple(ps.used()),
+        tuple(notes) + units.notes,
+    )

@@ -1,0 +1,593 @@
+"""``housingcalc portfolio value|cost|tariff|project|report|template``: the municipal stock.
+
+Each command reads a register (CSV, XLSX; Parquet with pyarrow) and an optional portfolio
+scenario, makes one library call (:func:`housingcalc.calc.portfolio.analyse_portfolio`) and
+renders the result. Errors in the register are listed all at once (one line each on stderr,
+exit code 2) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from housingcalc.cli._common import (
+    AtOption,
+    ParamsOption,
+    check_format,
+    echo_json,
+    echo_table,
+    fail,
+    format_option,
+    load_params,
+    parse_date,
+)
+from housingcalc.errors import CollectedErrors, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from housingcalc.calc.portfolio import PortfolioResult
+    from housingcalc.registers import Register
+
+TABLE_FORMATS = ("table", "json", "csv")
+REPORT_FORMATS = ("html", "xlsx", "json")
+#: Above this many units the workbook leaves out the per-unit sheets unless --per-unit is given.
+PER_UNIT_AUTO_LIMIT = 20_000
+
+RegisterArg = Annotated[
+    Path,
+    typer.Argument(
+        metavar="REGISTER",
+        help="The register: CSV, XLSX (or Parquet with pyarrow).",
+        show_default=False,
+    ),
+]
+ScenarioOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--scenario",
+        "-s",
+        metavar="FILE",
+        help="Portfolio assumptions (YAML); see scenarios/portfolio-example.yaml. "
+        "Default: built-in defaults valued at --at (today).",
+    ),
+]
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        typer.echo(f"  … {message}", err=True)
+
+
+def _kr(value: float | None) -> str:
+    if value is None or value != value:
+        return "–"
+    return f"{value:,.0f}".replace(",", " ")
+
+
+def _analyse(
+    register: Path,
+    scenario: Path | None,
+    at: str | None,
+    params: Path | None,
+    parts: tuple[str, ...],
+    years: int | None = None,
+) -> tuple[Register, PortfolioResult]:
+    from housingcalc.calc.portfolio import analyse_portfolio
+    from housingcalc.models.portfolio import PortfolioAssumptions, load_assumptions
+    from housingcalc.registers import read_register
+
+    if scenario is not None:
+        a = load_assumptions(scenario)
+        if at is not None:
+            a = a.model_copy(update={"valuation_date": parse_date(at)})
+    else:
+        a = PortfolioAssumptions(valuation_date=parse_date(at))
+    if years is not None:
+        if not 1 <= years <= 30:
+            raise InputError("--years", years, "must be between 1 and 30")
+        a = a.model_copy(update={"projection": a.projection.model_copy(update={"years": years})})
+    ps = load_params(params)
+    _progress("reading the register")
+    reg = read_register(register)
+    _progress("calculating")
+    try:
+        res = analyse_portfolio(
+            reg.frame, a, ps, parts=parts, source=str(register), notes=tuple(reg.notes)
+        )
+    except CollectedErrors as exc:  # the sales plan: name the scenario file
+        if exc.source == "scenario" and scenario is not None:
+            raise CollectedErrors(str(scenario), exc.errors) from None
+        raise
+    for d in res.units.defaults:
+        typer.echo(f"note: {d}", err=True)
+    return reg, res
+
+
+def _csv(frame: pd.DataFrame) -> None:
+    typer.echo(frame.to_csv(index=False, float_format="%.2f", lineterminator="\n"), nl=False)
+
+
+# -- value ------------------------------------------------------------------------------------
+
+BY_CHOICES = ("district", "size_class", "standard")
+
+
+def value(
+    register: RegisterArg,
+    scenario: ScenarioOption = None,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            metavar="|".join(BY_CHOICES),
+            help="Group the table by district, size_class or standard.",
+        ),
+    ] = "district",
+    at: AtOption = None,
+    params: ParamsOption = None,
+    fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+) -> None:
+    """Book, market and hidden value; grants still repayable, loans and net value."""
+    check_format(fmt, TABLE_FORMATS)
+    if by not in BY_CHOICES:
+        raise InputError("--by", by, f"must be one of {', '.join(BY_CHOICES)}")
+    _, res = _analyse(register, scenario, at, params, ("value",))
+    v = res.valuation
+    t = v.totals
+    if fmt == "json":
+        echo_json(
+            {
+                "valuation_date": v.at,
+                "units": int(t["units"]),
+                "units_owned": int(t["units_owned"]),
+                "units_rented_in": int(t["units_rented_in"]),
+                **{
+                    k: round(t[k], 2)
+                    for k in (
+                        "book_value",
+                        "market_value",
+                        "hidden_value",
+                        "grant_repayable",
+                        "loan_balance",
+                        "net_value",
+                    )
+                },
+                "defaults": [
+                    {"column": d.column, "units": d.count, "rule": d.rule}
+                    for d in res.units.defaults
+                ],
+                f"by_{by}": _records(getattr(v, f"by_{by}")),
+            }
+        )
+        return
+    if fmt == "csv":
+        _csv(v.per_unit)
+        return
+    group = getattr(v, f"by_{by}")
+    cols = (
+        "units",
+        "book_value",
+        "market_value",
+        "hidden_value",
+        "grant_repayable",
+        "loan_balance",
+        "net_value",
+    )
+    rows = [[str(r[by]) or "–", *[_kr(float(r[c])) for c in cols]] for _, r in group.iterrows()]
+    rows.append(["Total", _kr(t["units_owned"]), *[_kr(t[c]) for c in cols[1:]]])
+    echo_table(
+        [
+            by,
+            "units",
+            "book value",
+            "market value",
+            "hidden value",
+            "grant repayable",
+            "loans",
+            "net value",
+        ],
+        rows,
+        title=f"Portfolio at {v.at.isoformat()}: {int(t['units'])} units "
+        f"({int(t['units_owned'])} owned, {int(t['units_rented_in'])} rented in), NOK",
+    )
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    import math
+
+    out = []
+    for row in frame.to_dict(orient="records"):
+        out.append(
+            {
+                str(k): (
+                    None
+                    if isinstance(v, float) and not math.isfinite(v)
+                    else (round(v, 2) if isinstance(v, float) else v)
+                )
+                for k, v in row.items()
+            }
+        )
+    return out
+
+
+# -- cost -------------------------------------------------------------------------------------
+
+
+def cost(
+    register: RegisterArg,
+    scenario: ScenarioOption = None,
+    at: AtOption = None,
+    params: ParamsOption = None,
+    fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+) -> None:
+    """Cost by the Beregningsutvalget method (capital 4 % and maintenance floor 1.5 % of
+    market value: seed values, unverified), in total and per unit."""
+    check_format(fmt, TABLE_FORMATS)
+    _, res = _analyse(register, scenario, at, params, ("value", "cost"))
+    c = res.cost
+    assert c is not None
+    where = {"parameter": "parameter file", "scenario": "set in the scenario"}
+    warning = (
+        f"capital rate {c.capital_rate:.2%} ({where[c.rates_from['capital_rate']]}) and "
+        f"maintenance floor {c.maintenance_rate:.2%} ({where[c.rates_from['maintenance_rate']]}) "
+        "of market value; the method's 4 % and 1.5 % are seed values from Bærum 2015, not "
+        "verified against a primary source"
+    )
+    if fmt == "json":
+        echo_json(
+            {
+                "valuation_date": res.units.at,
+                "capital_rate": c.capital_rate,
+                "maintenance_rate": c.maintenance_rate,
+                "rates_from": c.rates_from,
+                "unverified": warning,
+                "lines": [
+                    {
+                        "line": k,
+                        **{
+                            kk: (round(vv, 2) if isinstance(vv, float) else vv)
+                            for kk, vv in row.items()
+                        },
+                    }
+                    for k, row in c.table.to_dict(orient="index").items()
+                ],
+            }
+        )
+        return
+    if fmt == "csv":
+        _csv(c.per_unit_frame)
+        return
+    rows = [
+        [k, str(int(r["units"])), _kr(r["total"]), _kr(r["per_unit"])]
+        for k, r in c.table.iterrows()
+    ]
+    echo_table(
+        ["line", "units", "total a year", "per unit"],
+        rows,
+        title=f"Beregningsutvalget cost at {res.units.at.isoformat()}, NOK",
+    )
+    typer.echo(f"Unverified: {warning}.")
+
+
+# -- tariff -----------------------------------------------------------------------------------
+
+
+def tariff(
+    register: RegisterArg,
+    scenario: ScenarioOption = None,
+    at: AtOption = None,
+    params: ParamsOption = None,
+    fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+) -> None:
+    """The cost-covering tariff over the whole register and the gap to current rents."""
+    check_format(fmt, TABLE_FORMATS)
+    _, res = _analyse(register, scenario, at, params, ("value", "tariff"))
+    tr = res.tariff
+    assert tr is not None
+    if fmt == "json":
+        from housingcalc.calc.portfolio import rent_gap_table
+
+        echo_json({**tr.summary(), "gap_by_class": _records(rent_gap_table(tr))})
+        return
+    if fmt == "csv":
+        _csv(tr.per_unit)
+        return
+    rows = [
+        [
+            r["size_class"],
+            r["standard"],
+            f"{r['weight']:.2f}",
+            str(int(r["units"])),
+            f"{r['kr_per_m2_month']:.2f}",
+            _kr(r["typical_rent_monthly"]),
+        ]
+        for _, r in tr.table.iterrows()
+    ]
+    echo_table(
+        ["size", "standard", "weight", "units", "kr/m² month", "typical rent/month"],
+        rows,
+        title=f"Cost-covering tariff: {tr.rate:g} kr per weighted m² a month",
+    )
+    typer.echo(f"Cost to cover a year:          {_kr(tr.total_cost)}")
+    typer.echo(
+        f"Rent collected a year:         {_kr(tr.collected_yearly)} "
+        f"(vacancy {tr.vacancy:.1%}, loss {tr.rent_loss:.1%})"
+    )
+    typer.echo(f"Current rents a year:          {_kr(tr.current_rent_yearly)}")
+    typer.echo(f"Gap a year (tariff − current): {_kr(tr.gap_yearly)}")
+    for n in tr.notes:
+        typer.echo(f"note: {n}", err=True)
+
+
+# -- project ----------------------------------------------------------------------------------
+
+PROJECT_COLUMNS = (
+    "year",
+    "units",
+    "units_sold",
+    "units_bought",
+    "market_value",
+    "book_value",
+    "loan_balance",
+    "grant_repayable",
+    "net_result",
+    "cash_flow",
+    "cash_cumulative",
+)
+
+
+def project(
+    register: RegisterArg,
+    scenario: ScenarioOption = None,
+    years: Annotated[
+        int | None,
+        typer.Option(
+            "--years", metavar="N", help="Years to project (1–30; default: the scenario's)."
+        ),
+    ] = None,
+    at: AtOption = None,
+    params: ParamsOption = None,
+    fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+) -> None:
+    """Project values, costs, loans, grants and cash yearly, with sales and stress tests."""
+    check_format(fmt, TABLE_FORMATS)
+    _, res = _analyse(register, scenario, at, params, ("value", "project"), years)
+    ps = res.projection
+    assert ps is not None
+    start = res.units.at.year
+    if fmt == "json":
+        echo_json(
+            {
+                "valuation_date": res.units.at,
+                "scenarios": {
+                    pr.name: {
+                        "yearly": _records(pr.yearly),
+                        "npv_cash_flow": round(pr.npv_cash_flow, 2),
+                    }
+                    for pr in ps.all
+                },
+                "comparison": {
+                    name: {k: round(float(v), 2) for k, v in col.items()}
+                    for name, col in ps.comparison.to_dict().items()
+                },
+            }
+        )
+        return
+    if fmt == "csv":
+        _csv(ps.base.yearly)
+        return
+    y = ps.base.yearly
+    rows = [
+        [
+            str(int(r["year"]) + start - 1) if r["year"] > 0 else "start",
+            str(int(r["units"])),
+            str(int(r["units_sold"])),
+            str(int(r["units_bought"])),
+            *[_kr(float(r[c])) for c in PROJECT_COLUMNS[4:]],
+        ]
+        for _, r in y.iterrows()
+    ]
+    echo_table(
+        [
+            "year",
+            "units",
+            "sold",
+            "bought",
+            "market value",
+            "book value",
+            "loans",
+            "grant repayable",
+            "net result",
+            "cash flow",
+            "cash cumulative",
+        ],
+        rows,
+        title=f"Projection (base) from {res.units.at.isoformat()}, NOK; values at the "
+        "end of each year",
+    )
+    comp = ps.comparison
+    rows = [[k, *[_kr(float(comp.loc[k, c])) for c in comp.columns]] for k in comp.index]
+    echo_table(["figure", *comp.columns], rows, title="Scenarios side by side")
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def _choices(value: str, allowed: Sequence[str], option: str) -> tuple[str, ...]:
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    bad = [v for v in chosen if v not in allowed]
+    if bad or not chosen:
+        raise InputError(option, value, f"must be a comma-separated list of {', '.join(allowed)}")
+    return chosen
+
+
+def _langs(value: str) -> tuple[str, ...]:
+    from housingcalc.reports.i18n import LANGUAGES, check_lang
+
+    if value.strip().lower() in ("all", "both"):
+        return tuple(LANGUAGES)
+    chosen = tuple(dict.fromkeys(check_lang(v) for v in value.split(",") if v.strip()))
+    if not chosen:
+        raise InputError("--lang", value, f"must be one of {', '.join(LANGUAGES)} (or all)")
+    return chosen
+
+
+def report(
+    register: RegisterArg,
+    scenario: ScenarioOption = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the report into.")
+    ] = Path("portfolio-report"),
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="html,xlsx,json", help="Formats to write (comma-separated)."
+        ),
+    ] = "html,xlsx,json",
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", "-l", metavar="nb|en|all", help="Report language(s): nb, en, nb,en or all."
+        ),
+    ] = "nb",
+    per_unit: Annotated[
+        bool | None,
+        typer.Option(
+            "--per-unit/--no-per-unit",
+            help=f"Per-unit sheets in the workbook and per-unit rows in the JSON (default: only "
+            f"for registers up to {PER_UNIT_AUTO_LIMIT} units).",
+            show_default=False,
+        ),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            "--templates",
+            metavar="DIR",
+            help="Folder of templates/catalogues overriding the packaged ones.",
+        ),
+    ] = None,
+    at: AtOption = None,
+    params: ParamsOption = None,
+) -> None:
+    """Write the portfolio report: HTML (charts inline), Excel workbook and JSON."""
+    formats = _choices(fmt, REPORT_FORMATS, "--format")
+    langs = _langs(lang)
+    if out.exists() and not out.is_dir():
+        fail(f"--out = {str(out)!r}: exists and is not a folder")
+    from housingcalc.reports.portfolio import (
+        build_report,
+        per_unit_frames,
+        render_html,
+        report_json,
+        write_workbook,
+    )
+
+    reg, res = _analyse(register, scenario, at, params, ("value", "cost", "tariff", "project"))
+    with_units = per_unit if per_unit is not None else reg.units <= PER_UNIT_AUTO_LIMIT
+    frames = per_unit_frames(res) if with_units else None
+    stem = register.stem
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; the report folder is not
+    names: list[str] = []
+    try:
+        for code in langs:
+            _progress(f"writing the report ({code})")
+            rep = build_report(
+                res,
+                code,
+                register_source=str(register),
+                register_notes=reg.notes,
+                templates=templates,
+            )
+            if "html" in formats:
+                name = f"{stem}.{code}.html"
+                (staging / name).write_text(render_html(rep, templates), "utf-8")
+                names.append(name)
+            if "xlsx" in formats:
+                name = f"{stem}.{code}.xlsx"
+                write_workbook(rep, staging / name, per_unit=frames)
+                names.append(name)
+            if "json" in formats:
+                from housingcalc.cli._common import to_json
+
+                data = report_json(rep)
+                if frames is not None:
+                    data["per_unit"] = {k: _records(v) for k, v in frames.items()}
+                name = f"{stem}.{code}.json"
+                (staging / name).write_text(to_json(data) + "\n", "utf-8")
+                names.append(name)
+        if not out.exists():
+            os.replace(staging, out)
+        else:
+            for name in names:
+                os.replace(staging / name, out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    typer.echo(
+        f"Portfolio report for {res.assumptions.name!r} ({reg.units} units, "
+        f"{', '.join(langs)}) written to {out}{os.sep}:"
+    )
+    for name in names:
+        typer.echo(f"  {out / name}")
+    if frames is None:
+        typer.echo(f"  (per-unit sheets left out for {reg.units} units; add --per-unit)")
+
+
+# -- template ---------------------------------------------------------------------------------
+
+
+def template(
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="Where to write: .csv or .xlsx.", show_default=False),
+    ],
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            "-l",
+            metavar="en|nb",
+            help="Header names: en (canonical) or nb (Norwegian; CSV with ; and a BOM for Excel).",
+        ),
+    ] = "en",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write an empty register to fill in (XLSX: with a sheet describing every column)."""
+    from housingcalc.registers import write_template
+    from housingcalc.reports.i18n import check_lang
+
+    code = check_lang(lang)
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError("FILE", str(path), "must end in .csv or .xlsx")
+    if path.exists() and not force:
+        fail(f"{path}: exists (use --force to overwrite)")
+    write_template(path, lang=code)
+    typer.echo(f"Register template written to {path}")
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(
+        help="The municipal stock as a portfolio: value, cost, tariff, projection, report.",
+        no_args_is_help=True,
+    )
+    group.command("value")(value)
+    group.command("cost")(cost)
+    group.command("tariff")(tariff)
+    group.command("project")(project)
+    group.command("report")(report)
+    group.command("template")(template)
+    app.add_typer(group, name="portfolio")

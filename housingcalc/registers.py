@@ -1,0 +1,1108 @@
+"""Reading and writing portfolio registers: one row per dwelling unit.
+
+A municipality exports its rental stock from its property system as CSV or Excel.
+:func:`read_register` reads such a file into a validated pandas DataFrame with one column per
+field of :data:`COLUMNS` (canonical English names; Norwegian header aliases are accepted), and
+:func:`write_template` writes an empty register to fill in.
+
+Reading rules (see ``docs/portfolio.md``):
+
+- **CSV**: UTF-8 (with or without BOM), falling back to Windows-1252 and then Latin-1. The
+  separator (``;``, ``,``, tab or ``|``) is sniffed from the header line. Numbers may use
+  decimal commas and spaces as thousands separators (``1 234 567,50``); dates ISO
+  (``2014-03-01``) or Norwegian (``01.03.2014``).
+- **XLSX**: the first sheet whose first 20 rows contain a header row is read; other sheets
+  (notes, column descriptions, pivots) are ignored and listed in :attr:`Register.notes`. A
+  ``loan_rate`` cell formatted as a percentage is read as what it shows.
+- **Parquet**: read if pyarrow is installed.
+- Rows above the header (a title, an export date) are skipped; fully empty rows are dropped.
+  Columns not in :data:`COLUMNS` are ignored and listed in the notes.
+
+Every value of every row is validated with vectorised pandas operations; all errors are
+collected and raised at once as :class:`~housingcalc.errors.CollectedErrors`, one line each:
+``row 14, area_m2 = '-5': must be > 0``. Row numbers are those of the file (header = the row
+it is on, as a spreadsheet shows it). Missing optional values stay missing (NaN / empty) here;
+:func:`housingcalc.calc.portfolio.complete_register` fills them with the documented defaults.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from housingcalc.errors import CollectedErrors, InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Kind = Literal["text", "number", "integer", "percent", "date", "enum"]
+
+#: How many lines / rows at the top of a file are searched for the header row.
+HEADER_SEARCH_ROWS = 20
+#: At most this many error lines are kept; the last line says how many more there were.
+MAX_ERROR_LINES = 1000
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One register column: canonical name, kind, rule and the header names accepted."""
+
+    name: str
+    kind: Kind
+    required: bool
+    description: str
+    default: str
+    aliases: tuple[str, ...] = ()
+    #: enum: canonical value → accepted spellings (besides the canonical value itself)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    example: str = ""
+
+
+#: Accepted spellings of the enum values (compared case-insensitively, spaces → ``_``).
+TENURE_CHOICES: dict[str, tuple[str, ...]] = {
+    "owned": ("eid", "eie", "eiet", "egen", "eget", "kommunalt_eid", "own"),
+    "rented_in": ("innleid", "innleie", "leid_inn", "leies_inn", "rented", "leased"),
+}
+STATUS_CHOICES: dict[str, tuple[str, ...]] = {
+    "let": ("utleid", "leid_ut", "bebodd", "occupied", "rented"),
+    "vacant": ("ledig", "tom", "tomgang", "empty"),
+    "rent_to_own": ("leie_til_eie", "leie-til-eie", "lte", "rto", "rent-to-own"),
+}
+GRANT_RULE_CHOICES: dict[str, tuple[str, ...]] = {
+    "pre2018": ("pre-2018", "før2018", "før_2018", "for2018", "old", "gammel", "2011", "nåverdi"),
+    "2018": ("fra2018", "fra_2018", "from2018", "post2018", "new", "ny", "m2", "kvm"),
+}
+
+COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec(
+        "unit_id",
+        "text",
+        True,
+        "Unique id of the unit (bolignummer).",
+        "required; must be unique",
+        (
+            "boenhet_id",
+            "enhet_id",
+            "bolig_id",
+            "boligid",
+            "bolignr",
+            "bolignummer",
+            "enhetsnummer",
+            "id",
+        ),
+        example="DEMO-0001",
+    ),
+    ColumnSpec(
+        "address",
+        "text",
+        False,
+        "Street address.",
+        "empty",
+        ("adresse", "gateadresse"),
+        example="Eksempelveien 1 A",
+    ),
+    ColumnSpec(
+        "district",
+        "text",
+        False,
+        "District / zone; keys the scenario's kr/m² table (market value default).",
+        "empty (scenario's default kr/m² applies)",
+        ("bydel", "område", "sone", "distrikt", "strøk"),
+        example="Sentrum",
+    ),
+    ColumnSpec(
+        "area_m2",
+        "number",
+        True,
+        "Usable area (P-ROM / BRA) in m².",
+        "required; > 0 and ≤ 1000",
+        ("areal_m2", "areal", "bra", "bra_m2", "prom", "p_rom", "p-rom", "kvm"),
+        minimum=0,
+        maximum=1000,
+        exclusive_minimum=True,
+        example="62,5",
+    ),
+    ColumnSpec(
+        "rooms",
+        "integer",
+        False,
+        "Number of rooms.",
+        "empty",
+        ("rom", "antall_rom", "ant_rom"),
+        minimum=1,
+        maximum=20,
+        example="3",
+    ),
+    ColumnSpec(
+        "size_class",
+        "text",
+        False,
+        "Size class used by the tariff's weight table.",
+        "from area_m2 by the scenario's size bands",
+        ("størrelse", "størrelsesklasse", "storrelse"),
+        example="medium",
+    ),
+    ColumnSpec(
+        "standard",
+        "text",
+        False,
+        "Standard class used by the tariff's weight table.",
+        "the scenario's default standard",
+        ("standardklasse", "tilstand"),
+        example="normal",
+    ),
+    ColumnSpec(
+        "tenure",
+        "enum",
+        False,
+        "owned, or rented_in (leased in and sublet).",
+        "owned",
+        ("eierform", "disposisjon", "disposisjonsform", "eie_leie"),
+        choices=TENURE_CHOICES,
+        example="owned",
+    ),
+    ColumnSpec(
+        "acquired",
+        "date",
+        False,
+        "Date the unit was acquired or completed.",
+        "empty (needed to derive book value and grant date)",
+        (
+            "anskaffet",
+            "anskaffelsesdato",
+            "kjøpsdato",
+            "ervervet",
+            "ervervsdato",
+            "kjøpt",
+            "byggeår_dato",
+        ),
+        example="2014-03-01",
+    ),
+    ColumnSpec(
+        "acquisition_cost",
+        "number",
+        False,
+        "Historical cost (kostpris), NOK.",
+        "empty (needed to derive book value)",
+        ("anskaffelseskost", "kostpris", "kjøpesum", "kjøpspris", "investering"),
+        minimum=0,
+        example="2000000",
+    ),
+    ColumnSpec(
+        "book_value",
+        "number",
+        False,
+        "Carrying value in the accounts, NOK.",
+        "acquisition_cost less straight-line depreciation "
+        "(accounting.depreciation_life_years; land share not depreciated)",
+        ("bokført_verdi", "bokfort_verdi", "balanseført_verdi", "regnskapsverdi"),
+        minimum=0,
+        example="1650000",
+    ),
+    ColumnSpec(
+        "market_value",
+        "number",
+        False,
+        "Market value (appraisal), NOK.",
+        "area_m2 × the scenario's kr/m² for the district",
+        ("markedsverdi", "virkelig_verdi", "takst", "takstverdi", "omsetningsverdi"),
+        minimum=0,
+        example="2900000",
+    ),
+    ColumnSpec(
+        "grant_amount",
+        "number",
+        False,
+        "Husbanken rental-housing grant paid, NOK.",
+        "0",
+        ("tilskudd", "tilskuddsbeløp", "tilskudd_beløp", "husbanktilskudd"),
+        minimum=0,
+        example="740000",
+    ),
+    ColumnSpec(
+        "grant_date",
+        "date",
+        False,
+        "Date the grant was paid out.",
+        "acquired, when a grant is given",
+        ("tilskuddsdato", "tilskudd_dato", "utbetalt", "utbetalingsdato"),
+        example="2014-03-01",
+    ),
+    ColumnSpec(
+        "grant_rule",
+        "enum",
+        False,
+        "Write-down rule: pre2018 (5 %/yr, 20 yrs) or 2018 (3.3 %/yr, 30 yrs).",
+        "from grant_date: before 2018-01-01 → pre2018, else 2018",
+        ("tilskuddsregel", "tilskuddsordning", "tilskuddsmodell"),
+        choices=GRANT_RULE_CHOICES,
+        example="pre2018",
+    ),
+    ColumnSpec(
+        "loan_balance",
+        "number",
+        False,
+        "Remaining loan (Husbanken) on the unit, NOK.",
+        "0",
+        ("lån", "lan", "restgjeld", "lånesaldo", "gjeld", "husbanklån"),
+        minimum=0,
+        example="1100000",
+    ),
+    ColumnSpec(
+        "loan_rate",
+        "percent",
+        False,
+        "Nominal yearly loan rate in percent (3.5 or '3,5 %').",
+        "the scenario's default loan rate",
+        ("rente", "lånerente", "lanerente", "rentesats"),
+        minimum=0,
+        maximum=25,
+        example="4,5",
+    ),
+    ColumnSpec(
+        "loan_years_left",
+        "number",
+        False,
+        "Remaining term of the loan in years.",
+        "the scenario's default remaining term",
+        ("restløpetid", "gjenværende_løpetid", "løpetid_igjen", "år_igjen"),
+        minimum=0,
+        maximum=60,
+        exclusive_minimum=True,
+        example="21",
+    ),
+    ColumnSpec(
+        "rent_monthly",
+        "number",
+        False,
+        "Current monthly rent (for a vacant unit: the rent it is let at), NOK.",
+        "0",
+        ("husleie_mnd", "husleie", "månedsleie", "husleie_per_mnd", "leie_mnd", "leie"),
+        minimum=0,
+        example="9800",
+    ),
+    ColumnSpec(
+        "maintenance_yearly",
+        "number",
+        False,
+        "Actual maintenance per year, NOK.",
+        "area_m2 × the scenario's maintenance kr/m²",
+        ("vedlikehold_år", "vedlikehold", "vedlikehold_per_år", "vedlikeholdskostnad"),
+        minimum=0,
+        example="12000",
+    ),
+    ColumnSpec(
+        "other_costs_yearly",
+        "number",
+        False,
+        "Other running costs per year (operation, insurance, fees), NOK.",
+        "area_m2 × the scenario's other costs kr/m²",
+        ("andre_kostnader_år", "andre_kostnader", "driftskostnader", "drift_år", "felleskostnader"),
+        minimum=0,
+        example="18000",
+    ),
+    ColumnSpec(
+        "lease_cost_yearly",
+        "number",
+        False,
+        "For rented_in units: rent the municipality pays the owner per year, NOK.",
+        "0",
+        ("innleiekostnad", "innleie_år", "leiekostnad_år", "husleie_innleie"),
+        minimum=0,
+        example="0",
+    ),
+    ColumnSpec(
+        "status",
+        "enum",
+        False,
+        "let, vacant or rent_to_own (leie-til-eie tenant).",
+        "let",
+        ("utleiestatus", "tilstand_utleie"),
+        choices=STATUS_CHOICES,
+        example="let",
+    ),
+)
+
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+SPEC: dict[str, ColumnSpec] = {c.name: c for c in COLUMNS}
+REQUIRED: tuple[str, ...] = tuple(c.name for c in COLUMNS if c.required)
+
+
+@dataclass(frozen=True)
+class Register:
+    """A validated register: ``frame`` has one row per unit and every column of COLUMNS.
+
+    ``frame.index`` is the row number in the file. Missing optional values are NaN (numbers,
+    dates as NaT) or ``None`` (text and enums); ``provided`` lists the columns the file had.
+    """
+
+    frame: pd.DataFrame
+    source: str
+    provided: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def units(self) -> int:
+        return len(self.frame)
+
+
+# -- header matching ------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    """Normalise a header or enum spelling: ``Bokført verdi (kr)`` → ``bokfort_verdi``."""
+    t = unicodedata.normalize("NFKC", str(text)).strip().lower().lstrip("\ufeff")
+    for a, b in (("ø", "o"), ("æ", "ae"), ("å", "a"), ("é", "e"), ("²", "2")):
+        t = t.replace(a, b)
+    if "(" in t:
+        t = t.split("(", 1)[0]
+    out = []
+    for ch in t:
+        out.append(ch if ch.isalnum() else "_")
+    return "_".join(p for p in "".join(out).split("_") if p)
+
+
+ALIASES: dict[str, str] = {}
+for _c in COLUMNS:
+    for _name in (_c.name, *_c.aliases):
+        ALIASES.setdefault(_fold(_name), _c.name)
+
+_ENUM_LOOKUP: dict[str, dict[str, str]] = {
+    c.name: {_fold(v): k for k, vs in c.choices.items() for v in (k, *vs)}
+    for c in COLUMNS
+    if c.kind == "enum"
+}
+
+
+def _is_header(cells: Sequence[object]) -> bool:
+    """A header row names at least two register columns, one of them unit_id or area_m2."""
+    names = {ALIASES.get(_fold(str(c))) for c in cells if c is not None and str(c).strip()}
+    names.discard(None)
+    return len(names) >= 2 and bool(names & {"unit_id", "area_m2"})
+
+
+def _map_header(cells: Sequence[object], source: str) -> tuple[dict[int, str], list[str]]:
+    """Column position → canonical name; plus the ignored headers."""
+    mapping: dict[int, str] = {}
+    ignored: list[str] = []
+    seen: dict[str, str] = {}
+    errors: list[str] = []
+    for i, cell in enumerate(cells):
+        text = "" if cell is None else str(cell).strip().lstrip("\ufeff")
+        if not text:
+            continue
+        canonical = ALIASES.get(_fold(text))
+        if canonical is None:
+            ignored.append(text)
+            continue
+        if canonical in seen:
+            errors.append(
+                f"header: columns {seen[canonical]!r} and {text!r} both mean {canonical}; keep one"
+            )
+            continue
+        seen[canonical] = text
+        mapping[i] = canonical
+    missing = [n for n in REQUIRED if n not in seen]
+    for n in missing:
+        names = ", ".join((n, *SPEC[n].aliases[:4]))
+        errors.append(f"header: required column {n} is missing (accepted names: {names}, …)")
+    if errors:
+        raise CollectedErrors(source, errors)
+    return mapping, ignored
+
+
+def _no_header(source: str, what: str) -> CollectedErrors:
+    return CollectedErrors(
+        source,
+        [
+            f"no header row found in the first {HEADER_SEARCH_ROWS} {what}: a register needs at "
+            "least the columns unit_id (or boenhet_id, …) and area_m2 (or areal_m2, …); "
+            "`housingcalc portfolio template` writes an empty register"
+        ],
+    )
+
+
+# -- file readers: each returns the raw cells as an object DataFrame --------------------------
+
+
+@dataclass
+class _Raw:
+    frame: pd.DataFrame  # object columns named by canonical name, index = file row number
+    provided: tuple[str, ...]
+    notes: list[str]
+    percent_cells: pd.DataFrame | None = None  # bool, for XLSX percent-formatted cells
+
+
+def _decode(data: bytes, source: str) -> tuple[str, str]:
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise CollectedErrors(source, ["file is empty"])
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+
+
+def _sniff(lines: Sequence[str]) -> tuple[int, str]:
+    """The header line (0-based) and separator: the first line that parses as a header."""
+    for i, line in enumerate(lines[:HEADER_SEARCH_ROWS]):
+        for sep in (";", ",", "\t", "|"):
+            if sep not in line:
+                continue
+            cells = next(csv.reader([line], delimiter=sep), [])
+            if _is_header(cells):
+                return i, sep
+    return -1, ""
+
+
+def _read_csv(path: Path, source: str) -> _Raw:
+    import pandas as pd
+
+    data = path.read_bytes()
+    text, encoding = _decode(data, source)
+    head = text[:200_000].splitlines()
+    header_line, sep = _sniff(head)
+    if header_line < 0:
+        raise _no_header(source, "lines")
+    header = next(csv.reader([head[header_line]], delimiter=sep))
+    mapping, ignored = _map_header(header, source)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            skiprows=header_line + 1,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            usecols=sorted(mapping),
+            engine="c",
+            index_col=False,
+        )
+    except pd.errors.EmptyDataError:  # a header and nothing below it
+        frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in sorted(mapping)})
+    except pd.errors.ParserError as exc:
+        raise CollectedErrors(source, [f"not a readable CSV file: {exc}"]) from None
+    except ValueError as exc:  # usecols beyond a short row, etc.
+        raise CollectedErrors(source, [f"not a readable CSV file: {exc}"]) from None
+    frame.columns = [mapping[int(c)] for c in frame.columns]
+    # line numbers as in the file: the header is on line header_line + 1
+    frame.index = pd.RangeIndex(header_line + 2, header_line + 2 + len(frame), name="row")
+    notes = []
+    if encoding != "utf-8-sig":
+        notes.append(f"read as {encoding} text (not UTF-8)")
+    elif data[:3] == b"\xef\xbb\xbf":
+        notes.append("UTF-8 with byte-order mark")
+    notes.append(f"separator {sep!r}" if sep != "\t" else "separator tab")
+    if header_line > 0:
+        notes.append(f"{header_line} line(s) above the header skipped")
+    if ignored:
+        notes.append("ignored columns: " + ", ".join(ignored))
+    return _Raw(frame, tuple(mapping.values()), notes)
+
+
+def _read_xlsx(path: Path, source: str) -> _Raw:
+    import pandas as pd
+
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise InputError(source, str(path), "reading XLSX needs openpyxl") from None
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException, ...
+        raise CollectedErrors(
+            source, [f"not a readable XLSX workbook ({type(exc).__name__})"]
+        ) from None
+    try:
+        chosen = None
+        skipped: list[str] = []
+        for ws in wb.worksheets:
+            for r, row in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)):
+                if _is_header(row):
+                    chosen = (ws, r + 1, list(row))
+                    break
+            if chosen is not None:
+                break
+            skipped.append(ws.title)
+        if chosen is None:
+            if all(
+                ws.max_row in (None, 0, 1)
+                and ws.max_column in (None, 0, 1)
+                and next(ws.iter_rows(values_only=True), (None,)) in ((None,), ())
+                for ws in wb.worksheets
+            ):
+                raise CollectedErrors(source, ["file is empty"])
+            raise _no_header(source, "rows of any sheet")
+        ws, header_row, header = chosen
+        mapping, ignored = _map_header(header, source)
+        positions = sorted(mapping)
+        names = [mapping[p] for p in positions]
+        pct_col = names.index("loan_rate") if "loan_rate" in names else -1
+        values: list[list[object]] = []
+        pct: list[bool] = []
+        for row in ws.iter_rows(min_row=header_row + 1):
+            cells = [row[p] if p < len(row) else None for p in positions]
+            values.append([getattr(c, "value", None) for c in cells])
+            if pct_col >= 0:
+                c = cells[pct_col]
+                fmt = getattr(c, "number_format", "") or ""
+                pct.append("%" in fmt)
+        others = [w.title for w in wb.worksheets if w.title != ws.title]
+    finally:
+        wb.close()
+    frame = pd.DataFrame(values, columns=names, dtype=object)
+    frame.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(frame), name="row")
+    percent_cells = None
+    if pct_col >= 0:
+        percent_cells = pd.DataFrame({"loan_rate": pct}, index=frame.index, dtype=bool)
+    notes = [f"sheet {ws.title!r}"]
+    if others:
+        notes.append("other sheets ignored: " + ", ".join(repr(o) for o in others))
+    if header_row > 1:
+        notes.append(f"{header_row - 1} row(s) above the header skipped")
+    if ignored:
+        notes.append("ignored columns: " + ", ".join(ignored))
+    return _Raw(frame, tuple(names), notes, percent_cells)
+
+
+def _read_parquet(path: Path, source: str) -> _Raw:
+    import importlib.util
+
+    import pandas as pd
+
+    if importlib.util.find_spec("pyarrow") is None:
+        raise InputError(
+            source,
+            path.suffix,
+            "reading Parquet needs pyarrow "
+            "(pip install pyarrow); or export the register as CSV or XLSX",
+        )
+    data = pd.read_parquet(path)
+    mapping, ignored = _map_header(list(data.columns), source)
+    frame = data.iloc[:, sorted(mapping)].astype(object)
+    frame.columns = [mapping[p] for p in sorted(mapping)]
+    frame.index = pd.RangeIndex(2, 2 + len(frame), name="row")
+    notes = ["ignored columns: " + ", ".join(ignored)] if ignored else []
+    return _Raw(frame, tuple(frame.columns), notes)
+
+
+# -- vectorised conversion --------------------------------------------------------------------
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    """True where a cell is empty: None, NaN or ''. (Whitespace-only cells are caught where a
+    value fails to parse: see :func:`_whitespace`.)"""
+    import pandas as pd
+
+    isna = s.isna()
+    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+        return isna | (s == "")
+    return isna
+
+
+def _whitespace(s: pd.Series, mask: pd.Series) -> pd.Series:
+    """Among ``mask``, the cells that are text made only of whitespace."""
+    import pandas as pd
+
+    out = pd.Series(False, index=s.index)
+    if mask.any():
+        sub = s[mask]
+        out.loc[mask] = sub.map(lambda v: isinstance(v, str) and not v.strip()).astype(bool)
+    return out
+
+
+def _norwegian_number_text(text: pd.Series) -> pd.Series:
+    """``'1 234 567,50 kr'`` → ``'1234567.50'``; ``'1.234.567'`` → ``'1234567'``.
+
+    A comma is a decimal comma; where both ``.`` and ``,`` occur, the last one is the decimal
+    mark; several dots with no comma are thousands separators.
+    """
+    t = text.str.replace(r"[\s\u00a0\u202f'_]", "", regex=True)
+    t = t.str.replace(r"(?i)(kr\.?|nok)$", "", regex=True).str.replace(
+        r"(?i)^(kr\.?|nok)", "", regex=True
+    )
+    t = t.str.replace("\u2212", "-", regex=False)
+    t = t.str.replace(r"[,.]-$", "", regex=True)  # "8 400,-" (whole kroner)
+    both_comma_last = t.str.contains(r"\.\d*,", regex=True)
+    both_dot_last = t.str.contains(r",\d*\.", regex=True)
+    many_dots = t.str.count(r"\.") > 1
+    t = t.where(~both_comma_last, t.str.replace(".", "", regex=False))
+    t = t.where(~both_dot_last, t.str.replace(",", "", regex=False))
+    t = t.where(
+        ~(many_dots & ~t.str.contains(",", regex=False)), t.str.replace(".", "", regex=False)
+    )
+    return t.str.replace(",", ".", regex=False)
+
+
+def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from cells; returns (float values with NaN for blank/bad, bad mask).
+
+    Fast path: ``pd.to_numeric`` on the whole column; only the cells it cannot read are parsed
+    again as Norwegian-formatted text (:func:`_norwegian_number_text`).
+    """
+    import numpy as np
+    import pandas as pd
+
+    blank = _blank(s)
+    if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:
+        values = s.astype("float64")
+        bad = ~blank & ~np.isfinite(values.fillna(0.0))
+        return values.where(~bad), bad
+    if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
+        odd = pd.Series(False, index=s.index)
+        values = pd.to_numeric(s.where(~blank, None), errors="coerce").astype("float64")
+    else:  # spreadsheet cells: numbers, text, booleans, dates
+        kinds = s.map(type)
+        odd = kinds.isin([bool, dt.date, dt.datetime, dt.time, pd.Timestamp])
+        values = pd.to_numeric(s.astype(object).where(~blank & ~odd, None), errors="coerce").astype(
+            "float64"
+        )
+    retry = values.isna() & ~blank & ~odd
+    if retry.any():
+        fixed = _norwegian_number_text(s[retry].astype(str))
+        values.loc[retry] = pd.to_numeric(fixed, errors="coerce").astype("float64")
+        blank = blank | _whitespace(s, retry & values.isna())
+    bad = ~blank & (values.isna() | ~np.isfinite(values.fillna(0.0)))
+    return values.where(~bad), bad
+
+
+def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates from ISO text, dd.mm.yyyy text or spreadsheet date cells; (datetime64, bad)."""
+    import pandas as pd
+
+    blank = _blank(s)
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
+    if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
+        text = s.where(~blank, None)
+    else:
+        is_stamp = s.map(type).isin([dt.date, dt.datetime, pd.Timestamp])
+        if is_stamp.any():
+            stamps = s[is_stamp].map(lambda v: v.date() if isinstance(v, dt.datetime) else v)
+            out.loc[is_stamp] = pd.to_datetime(stamps).astype("datetime64[s]")
+        text = (
+            s.astype(object)
+            .where(~is_stamp & ~blank, None)
+            .map(lambda v: None if v is None else str(v), na_action="ignore")
+        )
+    has_text = text.notna()
+    if has_text.any():
+        out.loc[has_text] = pd.to_datetime(
+            text[has_text], format="%Y-%m-%d", errors="coerce"
+        ).astype("datetime64[s]")
+        retry = has_text & out.isna()
+        if retry.any():
+            t = text[retry].astype(str).str.strip()
+            # "2014-03-01 00:00:00" from spreadsheets that store dates as text
+            t = t.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1", regex=True)
+            iso = pd.to_datetime(t, format="%Y-%m-%d", errors="coerce")
+            nor = pd.to_datetime(t, format="%d.%m.%Y", errors="coerce")
+            out.loc[retry] = iso.fillna(nor).astype("datetime64[s]")
+            blank = blank | _whitespace(s, retry & out.isna())
+    bad = ~blank & out.isna()
+    year = out.dt.year
+    implausible = out.notna() & ((year < 1850) | (year > 2100))
+    return out.where(~implausible), bad | implausible
+
+
+def _per_unique(s: pd.Series, fn: Any) -> pd.Series:
+    """``s.map(fn)`` computed once per distinct value (missing values stay None)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    mapped = np.array([fn(v) for v in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=s.index, dtype=object)
+
+
+def _as_text(v: object) -> str | None:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    elif isinstance(v, dt.datetime):
+        v = v.date() if v.time() == dt.time() else v
+    text = str(v).strip()
+    return text or None
+
+
+def _to_text(s: pd.Series) -> pd.Series:
+    """Text cells, stripped; blank cells become None. A whole-number cell 1001.0 → '1001'."""
+    import pandas as pd
+
+    if isinstance(s.dtype, pd.StringDtype):  # CSV: already text
+        t = s.str.strip()
+        return t.astype(object).where(t.notna() & (t != ""), None)
+    return _per_unique(s, _as_text)  # spreadsheet cells of mixed types
+
+
+def _shown(v: object) -> str:
+    import pandas as pd
+
+    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+        return "''"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, dt.datetime):
+        v = v.date()
+    text = str(v)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _describe_range(spec: ColumnSpec) -> str:
+    lo = "> " if spec.exclusive_minimum else "≥ "
+    parts = []
+    if spec.minimum is not None:
+        parts.append(f"{lo}{spec.minimum:g}")
+    if spec.maximum is not None:
+        parts.append(f"≤ {spec.maximum:g}")
+    return "must be " + " and ".join(parts)
+
+
+class _Errors:
+    """Collects (row, column, value, reason) vectorised, sorts and formats once."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[Any, str, Any, Any]] = []  # (rows, column, values, reason)
+
+    def add(self, mask: pd.Series, column: str, values: pd.Series, reason: str | pd.Series) -> None:
+        if not bool(mask.any()):
+            return
+        rows = mask.index[mask.to_numpy()]
+        shown = values[mask]
+        why = reason[mask] if not isinstance(reason, str) else reason
+        self.parts.append((rows, column, shown, why))
+
+    def rows(self) -> list[int]:
+        """Every row with an error so far."""
+        return [int(r) for rows, _, _, _ in self.parts for r in rows]
+
+    def lines(self) -> list[str]:
+        import numpy as np
+        import pandas as pd
+
+        if not self.parts:
+            return []
+        order = [COLUMN_NAMES.index(c) if c in COLUMN_NAMES else -1 for _, c, _, _ in self.parts]
+        frames = []
+        for (rows, column, shown, why), o in zip(self.parts, order, strict=True):
+            n = len(rows)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "row": np.asarray(rows, dtype=np.int64),
+                        "col": np.full(n, o),
+                        "column": column,
+                        "value": list(shown),
+                        "why": list(why) if not isinstance(why, str) else why,
+                    }
+                )
+            )
+        df = pd.concat(frames, ignore_index=True).sort_values(["row", "col"], kind="stable")
+        total = len(df)
+        head = df.head(MAX_ERROR_LINES)
+        out = []
+        for row, column, value, why in zip(
+            head["row"], head["column"], head["value"], head["why"], strict=True
+        ):
+            out.append(f"row {row}, {column} = {_shown(value)}: {why}")
+        if total > len(head):
+            out.append(
+                f"… and {total - len(head)} more error(s) in {df['row'].nunique()} row(s) in all"
+            )
+        return out
+
+
+def _check_range(errors: _Errors, spec: ColumnSpec, values: pd.Series, raw: pd.Series) -> None:
+    if spec.minimum is not None:
+        low = values <= spec.minimum if spec.exclusive_minimum else values < spec.minimum
+        errors.add(low.fillna(False), spec.name, raw, _describe_range(spec))
+    if spec.maximum is not None:
+        errors.add(
+            (values > spec.maximum).fillna(False),
+            spec.name,
+            raw,
+            _describe_range(spec) + " (implausible value)",
+        )
+
+
+def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
+    src = raw.frame
+    out: dict[str, pd.Series] = {}
+    for spec in COLUMNS:
+        if spec.name not in src.columns:
+            if spec.kind in ("number", "integer", "percent"):
+                out[spec.name] = pd.Series(np.nan, index=src.index, dtype="float64")
+            elif spec.kind == "date":
+                out[spec.name] = pd.Series(pd.NaT, index=src.index, dtype="datetime64[s]")
+            else:
+                out[spec.name] = pd.Series(None, index=src.index, dtype=object)
+            continue
+        col = src[spec.name]
+        if spec.kind in ("number", "integer"):
+            values, bad = _to_number(col)
+            errors.add(bad, spec.name, col, "must be a number")
+            if spec.kind == "integer":
+                frac = values.notna() & (values != values.round())
+                errors.add(frac, spec.name, col, "must be a whole number")
+            _check_range(errors, spec, values, col)
+            out[spec.name] = values
+        elif spec.kind == "percent":
+            out[spec.name] = _convert_percent(spec, col, raw.percent_cells, errors)
+        elif spec.kind == "date":
+            values, bad = _to_date(col)
+            errors.add(
+                bad,
+                spec.name,
+                col,
+                "must be a date written YYYY-MM-DD or DD.MM.YYYY (years 1850–2100)",
+            )
+            out[spec.name] = values
+        elif spec.kind == "enum":
+            text = _to_text(col)
+            lookup = _ENUM_LOOKUP[spec.name]
+            mapped = _per_unique(text, lambda v, lookup=lookup: lookup.get(_fold(v)))
+            bad = text.notna() & mapped.isna()
+            errors.add(bad, spec.name, col, "must be one of " + ", ".join(spec.choices))
+            out[spec.name] = mapped.astype(object).where(mapped.notna(), None)
+        else:
+            out[spec.name] = _to_text(col)
+    frame = pd.DataFrame(out, index=src.index)
+    return frame
+
+
+def _convert_percent(
+    spec: ColumnSpec, col: pd.Series, percent_cells: pd.DataFrame | None, errors: _Errors
+) -> pd.Series:
+    """Percent as users write it (``4.5``, ``4,5 %``); a %-formatted XLSX cell as shown."""
+    import pandas as pd
+
+    from housingcalc.units import AMBIGUOUS_BELOW
+
+    text = col.astype(object).map(lambda v: v if isinstance(v, str) else None)
+    explicit = text.str.strip().str.endswith("%").fillna(False).astype(bool)
+    stripped = col.astype(object).where(~explicit, text.str.strip().str.rstrip("%"))
+    values, bad = _to_number(stripped)
+    formatted = (
+        percent_cells["loan_rate"]
+        if percent_cells is not None
+        else pd.Series(False, index=col.index)
+    )
+    # a cell formatted as percent holds the fraction (0.045 shows as 4.5 %)
+    values = values.where(~formatted, values * 100.0)
+    errors.add(bad, spec.name, col, "must be a percentage such as 4.5 or 4,5 %")
+    ambiguous = (
+        ~explicit
+        & ~formatted
+        & values.notna()
+        & (values.abs() > 0)
+        & (values.abs() < AMBIGUOUS_BELOW)
+    )
+    errors.add(
+        ambiguous, spec.name, col, "looks like a fraction; give rates in percent, e.g. 4.5 or 4.5 %"
+    )
+    _check_range(errors, spec, values, col)
+    return (values / 100.0).where(~ambiguous)
+
+
+def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> None:
+    """Rules across rows and columns.
+
+    Rows that already have an error in a cell are not checked across columns (a bad date
+    would otherwise also be reported as a missing book value).
+    """
+    import numpy as np
+    import pandas as pd
+
+    def shown(column: str) -> pd.Series:
+        if column in raw.columns:
+            return raw[column]
+        return pd.Series("", index=frame.index)
+
+    ids = frame["unit_id"]
+    errors.add(ids.isna(), "unit_id", shown("unit_id"), "required (every unit needs an id)")
+    dup = ids.duplicated(keep="first") & ids.notna()
+    if dup.any():
+        first_row = pd.Series(frame.index, index=frame.index).groupby(ids).transform("first")
+        why = "duplicate of row " + first_row.astype("Int64").astype(str)
+        errors.add(dup, "unit_id", ids, why)
+    if "area_m2" in raw.columns:
+        errors.add(
+            frame["area_m2"].isna() & _blank(raw["area_m2"]),
+            "area_m2",
+            raw["area_m2"],
+            "required (the unit's area in m²)",
+        )
+    clean = pd.Series(~np.isin(frame.index.to_numpy(), errors.rows()), index=frame.index)
+    rented = frame["tenure"] == "rented_in"
+    errors.add(
+        clean & rented & (frame["status"] == "rent_to_own"),
+        "status",
+        frame["status"],
+        "a rented_in unit cannot be sold through rent_to_own",
+    )
+    has_grant = frame["grant_amount"].fillna(0) > 0
+    errors.add(
+        clean & has_grant & frame["grant_date"].isna() & frame["acquired"].isna(),
+        "grant_date",
+        shown("grant_date"),
+        "required when grant_amount > 0 and acquired is empty",
+    )
+    book_derivable = frame["acquisition_cost"].notna() & frame["acquired"].notna()
+    errors.add(
+        clean & ~rented & frame["book_value"].isna() & ~book_derivable,
+        "book_value",
+        shown("book_value"),
+        "missing, and cannot be derived: give book_value, or acquisition_cost and acquired",
+    )
+
+
+def frame_from_cells(
+    raw_frame: pd.DataFrame,
+    source: str,
+    *,
+    provided: Iterable[str] | None = None,
+    notes: Sequence[str] = (),
+) -> Register:
+    """Validate a DataFrame of raw cells (canonical or alias headers) into a :class:`Register`.
+
+    For library users who already hold the register in memory. The index is taken as the row
+    number used in error messages.
+    """
+    mapping, ignored = _map_header(list(raw_frame.columns), source)
+    cells = raw_frame.iloc[:, sorted(mapping)].copy()
+    cells.columns = [mapping[p] for p in sorted(mapping)]
+    extra = list(notes) + (["ignored columns: " + ", ".join(ignored)] if ignored else [])
+    return _validate(_Raw(cells, tuple(provided or cells.columns), extra), source)
+
+
+def _validate(raw: _Raw, source: str) -> Register:
+    blank_rows = raw.frame.apply(_blank).all(axis=1) if len(raw.frame.columns) else None
+    if blank_rows is not None and bool(blank_rows.any()):
+        raw = _Raw(
+            raw.frame[~blank_rows],
+            raw.provided,
+            raw.notes,
+            None if raw.percent_cells is None else raw.percent_cells[~blank_rows],
+        )
+    if raw.frame.empty:
+        raise CollectedErrors(source, ["the register has a header but no units"])
+    errors = _Errors()
+    frame = _convert(raw, errors)
+    _validate_rows(frame, raw.frame, errors)
+    lines = errors.lines()
+    if lines:
+        raise CollectedErrors(source, lines)
+    return Register(frame, source, raw.provided, tuple(raw.notes))
+
+
+def read_register(path: Path | str, *, source: str | None = None) -> Register:
+    """Read and validate a register file (``.csv``/``.txt``, ``.xlsx``/``.xlsm``, ``.parquet``).
+
+    Raises :class:`~housingcalc.errors.CollectedErrors` listing every problem found, or
+    ``FileNotFoundError``.
+    """
+    p = Path(path)
+    name = source or str(path)
+    if not p.exists():
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        raw = _read_xlsx(p, name)
+    elif suffix == ".xls":
+        raise InputError(name, suffix, "old .xls workbooks are not supported; save as .xlsx or CSV")
+    elif suffix in (".parquet", ".pq"):
+        raw = _read_parquet(p, name)
+    else:
+        raw = _read_csv(p, name)
+    return _validate(raw, name)
+
+
+# -- template ---------------------------------------------------------------------------------
+
+
+def template_rows(lang: str = "en") -> list[dict[str, str]]:
+    """One row per column: header (English or the first Norwegian alias), rule, default."""
+    rows = []
+    for c in COLUMNS:
+        header = (
+            c.name
+            if lang == "en"
+            else next(
+                (a for a in c.aliases if not a.isascii()), c.aliases[0] if c.aliases else c.name
+            )
+        )
+        choices = ", ".join(c.choices) if c.choices else ""
+        rows.append(
+            {
+                "column": header,
+                "canonical": c.name,
+                "required": "yes" if c.required else "no",
+                "kind": c.kind,
+                "description": c.description + (f" Values: {choices}." if choices else ""),
+                "default": c.default,
+                "aliases": ", ".join(c.aliases),
+                "example": c.example,
+            }
+        )
+    return rows
+
+
+def write_template(path: Path | str, *, lang: str = "en") -> Path:
+    """Write an empty register: CSV (header row only) or XLSX (header + a column sheet).
+
+    CSV templates are UTF-8 with BOM and ``;`` separators when ``lang="nb"`` (what Norwegian
+    Excel opens directly), plain UTF-8 with commas otherwise. The XLSX template has a second
+    sheet describing each column; it is ignored when the register is read back.
+    """
+    p = Path(path)
+    rows = template_rows(lang)
+    headers = [r["column"] for r in rows]
+    if p.suffix.lower() == ".xlsx":
+        import xlsxwriter
+
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(f".{p.name}.tmp")
+        wb = xlsxwriter.Workbook(str(tmp))
+        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
+        ws = wb.add_worksheet("register" if lang == "en" else "boliger")
+        for j, h in enumerate(headers):
+            ws.write_string(0, j, h, bold)
+            ws.set_column(j, j, max(12, len(h) + 2))
+        ws.freeze_panes(1, 0)
+        info = wb.add_worksheet("columns" if lang == "en" else "kolonner")
+        keys = list(rows[0])
+        for j, k in enumerate(keys):
+            info.write_string(0, j, k, bold)
+        for i, r in enumerate(rows, start=1):
+            for j, k in enumerate(keys):
+                info.write_string(i, j, r[k])
+        info.set_column(0, 2, 20)
+        info.set_column(3, 3, 10)
+        info.set_column(4, 6, 60)
+        wb.close()
+        tmp.replace(p)
+        return p
+    sep = ";" if lang == "nb" else ","
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\r\n" if lang == "nb" else "\n").writerow(
+        headers
+    )
+    data = buf.getvalue().encode("utf-8-sig" if lang == "nb" else "utf-8")
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(p)
+    return p

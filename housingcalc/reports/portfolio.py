@@ -1,0 +1,1246 @@
+"""The portfolio report: a typed context, rendered to HTML, an Excel workbook and JSON.
+
+:func:`build_report` turns a :class:`~housingcalc.calc.portfolio.PortfolioResult` into a
+:class:`PortfolioReport` (small: summary tables only, already translated). Then:
+
+- :func:`render_html` renders ``templates/portfolio.html.j2`` (self-contained: inline CSS and
+  SVG charts; the sources of every parameter at the end);
+- :func:`write_workbook` writes one sheet per table, numbers as numbers with number formats,
+  plus the assumptions, the defaults applied and the sources; per-unit sheets (valuation,
+  cost, tariff, end state, sales) are optional because a 115 000-unit stock makes them large;
+- :func:`report_json` gives the same content as a JSON-ready dict.
+
+Text comes from the gettext catalogues: the shared ``housingcalc.po`` and this report's own
+``portfolio.po`` (``templates/locales/<lang>/LC_MESSAGES/``); message ids are English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from housingcalc.reports.household import SourceRow
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from housingcalc.calc.portfolio import PortfolioResult, Projection
+    from housingcalc.parameters import ResolvedValue
+    from housingcalc.reports.i18n import Translator
+    from housingcalc.reports.render import Formatter
+
+__all__ = [
+    "Column",
+    "Figure",
+    "PortfolioReport",
+    "Table",
+    "build_report",
+    "per_unit_frames",
+    "portfolio_translator",
+    "render_html",
+    "report_json",
+    "write_workbook",
+]
+
+ColumnKind = Literal["text", "int", "year", "nok", "number", "pct", "area"]
+Cell = str | float | int | None
+
+TEMPLATE = "portfolio.html.j2"
+CATALOGUE = "portfolio"
+
+#: Excel number formats by column kind.
+EXCEL_FORMATS: dict[str, str] = {
+    "int": "#,##0",
+    "year": "0",
+    "nok": "#,##0",
+    "number": "#,##0.00",
+    "pct": "0.0%",
+    "area": "#,##0.0",
+}
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True)
+
+
+class Column(BaseModel):
+    model_config = _FROZEN
+
+    key: str
+    label: str
+    kind: ColumnKind = "nok"
+
+
+class Table(BaseModel):
+    """A table of the report (a sheet in the workbook). ``total``: an optional last row.
+
+    A cell is formatted by its column's ``kind``; with ``row_kinds`` (one per row), the
+    non-text cells of a row take the row's kind instead (a table of mixed figures).
+    """
+
+    model_config = _FROZEN
+
+    key: str
+    title: str
+    sheet: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+    total: list[Cell] | None = None
+    note: str = ""
+    row_kinds: list[ColumnKind] | None = None
+
+    def kind(self, row: int, column: int) -> ColumnKind:
+        kind = self.columns[column].kind
+        if self.row_kinds is not None and kind != "text" and row < len(self.row_kinds):
+            return self.row_kinds[row]
+        return kind
+
+
+class Figure(BaseModel):
+    """One labelled value (a key figure or an assumption)."""
+
+    model_config = _FROZEN
+
+    key: str
+    label: str
+    value: Cell
+    kind: ColumnKind = "nok"
+    section: str = ""
+
+
+class Chart(BaseModel):
+    model_config = _FROZEN
+
+    key: str
+    title: str
+    svg: str
+
+
+class PortfolioReport(BaseModel):
+    """The template context of ``portfolio.html.j2`` (documented in ``docs/portfolio.md``)."""
+
+    model_config = _FROZEN
+
+    lang: str
+    title: str
+    scenario: str
+    description: str
+    municipality: str | None
+    valuation_date: dt.date
+    register_source: str
+    units: int
+    register_notes: list[str]
+    defaults: list[str]
+    key_figures: list[Figure]
+    valuation_tables: list[Table]
+    cost_table: Table | None
+    cost_figures: list[Figure]
+    cost_unverified: list[str]
+    tariff_figures: list[Figure]
+    tariff_tables: list[Table]
+    tariff_notes: list[str]
+    projection_figures: list[Figure]
+    projection_table: Table | None
+    comparison_table: Table | None
+    stress_tables: list[Table]
+    cohort_table: Table | None
+    charts: list[Chart]
+    assumptions: list[Figure]
+    assumption_tables: list[Table]
+    #: the household report's source rows, rendered by the shared ``_sources.html.j2``
+    sources: list[SourceRow]
+    notes: list[str]
+
+
+# -- text --------------------------------------------------------------------------------------
+
+
+def portfolio_translator(lang: str, templates: Path | None = None) -> Translator:
+    """The shared catalogue merged over this report's own ``portfolio.po``."""
+    from babel.messages.pofile import read_po
+
+    from housingcalc.reports.i18n import Translator, catalogue_path, check_lang, translator
+    from housingcalc.resources import templates_dir
+
+    code = check_lang(lang)
+    base = translator(code, templates)
+    messages: dict[str, str | tuple[str, ...]] = {}
+    roots = [Path(str(templates_dir()))] + ([templates] if templates is not None else [])
+    for root in roots:
+        path = catalogue_path(root, code).with_name(f"{CATALOGUE}.po")
+        if path.is_file():
+            with path.open("rb") as fh:
+                for m in read_po(fh):
+                    if m.id and m.string and not m.fuzzy and isinstance(m.id, str):
+                        messages[m.id] = str(m.string)
+    messages.update(base.messages)
+    return Translator(code, messages, base.plural_rule)
+
+
+# -- building the context ----------------------------------------------------------------------
+
+VALUE_COLS: tuple[tuple[str, str, ColumnKind], ...] = (
+    ("units", "Units", "int"),
+    ("book_value", "Book value", "nok"),
+    ("market_value", "Market value", "nok"),
+    ("hidden_value", "Hidden value", "nok"),
+    ("grant_repayable", "Grant still repayable", "nok"),
+    ("loan_balance", "Loans outstanding", "nok"),
+    ("net_value", "Net value", "nok"),
+)
+
+BU_LABELS = {
+    "capital_cost": "Capital cost ({rate} of market value)",
+    "maintenance_calculated": (
+        "Calculated maintenance (larger of actual and {rate} of market value)"
+    ),
+    "other_costs": "Other costs",
+    "rent_income": "Rent income (deducted)",
+    "net_cost_owned": "Net cost, owned units",
+    "rented_in_costs": "Costs of rented-in units (lease, maintenance, other)",
+    "rented_in_rent_income": "Rent income of rented-in units (deducted)",
+    "net_cost_rented_in": "Net cost, rented-in units",
+    "administration": "Administration",
+    "total": "Total",
+}
+
+YEARLY_LABELS: dict[str, tuple[str, ColumnKind]] = {
+    "year": ("Year", "int"),
+    "units": ("Units", "int"),
+    "units_sold": ("Sold", "int"),
+    "units_bought": ("Bought", "int"),
+    "units_sold_cumulative": ("Sold so far", "int"),
+    "units_bought_cumulative": ("Bought so far", "int"),
+    "market_value": ("Market value", "nok"),
+    "book_value": ("Book value", "nok"),
+    "hidden_value": ("Hidden value", "nok"),
+    "loan_balance": ("Loans outstanding", "nok"),
+    "grant_repayable": ("Grant still repayable", "nok"),
+    "net_value": ("Net value", "nok"),
+    "rent_income": ("Rent income", "nok"),
+    "fdv_costs": ("Maintenance and other costs", "nok"),
+    "lease_costs": ("Lease of rented-in units", "nok"),
+    "administration": ("Administration", "nok"),
+    "interest_paid": ("Interest paid", "nok"),
+    "principal_paid": ("Principal repaid", "nok"),
+    "depreciation": ("Depreciation", "nok"),
+    "capital_cost": ("Capital cost (interest + depreciation)", "nok"),
+    "sale_price": ("Sale prices", "nok"),
+    "loans_repaid_on_sale": ("Loans repaid on sale", "nok"),
+    "grants_repaid_on_sale": ("Grants repaid on sale", "nok"),
+    "sale_costs": ("Sale costs", "nok"),
+    "sale_net_cash": ("Net cash from sales", "nok"),
+    "sale_gain": ("Gain on sales", "nok"),
+    "reinvested": ("Reinvested", "nok"),
+    "net_result": ("Net result", "nok"),
+    "cash_flow": ("Cash flow", "nok"),
+    "cash_cumulative": ("Cash, cumulative", "nok"),
+}
+
+#: Columns of the yearly table shown in the HTML report (the workbook has them all).
+HTML_YEARLY = (
+    "year",
+    "units",
+    "units_sold",
+    "units_bought",
+    "market_value",
+    "book_value",
+    "loan_balance",
+    "grant_repayable",
+    "rent_income",
+    "fdv_costs",
+    "capital_cost",
+    "sale_gain",
+    "net_result",
+    "cash_flow",
+    "cash_cumulative",
+)
+
+COMPARISON_LABELS: dict[str, tuple[str, ColumnKind]] = {
+    "units_end": ("Units at the end", "int"),
+    "units_sold": ("Units sold", "int"),
+    "units_bought": ("Units bought", "int"),
+    "market_value_end": ("Market value at the end", "nok"),
+    "book_value_end": ("Book value at the end", "nok"),
+    "hidden_value_end": ("Hidden value at the end", "nok"),
+    "loan_balance_end": ("Loans at the end", "nok"),
+    "grant_repayable_end": ("Grant still repayable at the end", "nok"),
+    "net_value_end": ("Net value at the end", "nok"),
+    "rent_income_total": ("Rent income, all years", "nok"),
+    "net_result_total": ("Net result, all years", "nok"),
+    "sale_gain_total": ("Gain on sales, all years", "nok"),
+    "cash_cumulative_end": ("Cash, cumulative at the end", "nok"),
+    "npv_cash_flow": ("Present value of the cash flows", "nok"),
+    "worst_year_cash_flow": ("Weakest year's cash flow", "nok"),
+}
+
+TARIFF_COLS: tuple[tuple[str, str, ColumnKind], ...] = (
+    ("size_class", "Size class", "text"),
+    ("standard", "Standard", "text"),
+    ("weight", "Weight", "number"),
+    ("units", "Units", "int"),
+    ("area_m2", "Area (m²)", "area"),
+    ("kr_per_m2_month", "kr per m² a month", "number"),
+    ("kr_per_m2_year", "kr per m² a year", "nok"),
+    ("typical_area_m2", "Typical area (m²)", "area"),
+    ("typical_rent_monthly", "Rent a month, typical unit", "nok"),
+)
+
+GAP_COLS: tuple[tuple[str, str, ColumnKind], ...] = (
+    ("size_class", "Size class", "text"),
+    ("standard", "Standard", "text"),
+    ("units", "Units", "int"),
+    ("current_rent_yearly", "Current rent a year", "nok"),
+    ("tariff_rent_yearly", "Tariff rent a year", "nok"),
+    ("gap_yearly", "Gap a year", "nok"),
+    ("gap_monthly_per_unit", "Gap a month per unit", "nok"),
+)
+
+
+def _cell(v: Any) -> Cell:
+    import math
+
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return int(v)
+    if hasattr(v, "item"):
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    if isinstance(v, (int, float, str)):
+        return v
+    return str(v)
+
+
+def _table(
+    key: str,
+    title: str,
+    sheet: str,
+    frame: pd.DataFrame,
+    cols: Sequence[tuple[str, str, ColumnKind]],
+    gt: Callable[[str], str],
+    total: Sequence[Any] | None = None,
+    note: str = "",
+    translated: bool = False,
+) -> Table:
+    """A report table from a frame; ``title``/``sheet`` are message ids unless ``translated``."""
+    columns = [Column(key=k, label=gt(label), kind=kind) for k, label, kind in cols]
+    keys = [k for k, _, _ in cols]
+    rows = [[_cell(v) for v in row] for row in frame[keys].itertuples(index=False, name=None)]
+    return Table(
+        key=key,
+        title=title if translated else gt(title),
+        sheet=(sheet if translated else gt(sheet))[:31],
+        columns=columns,
+        rows=rows,
+        total=None if total is None else [_cell(v) for v in total],
+        note=note,
+    )
+
+
+def _sources(used: Sequence[ResolvedValue], lang: str) -> list[SourceRow]:
+    """Source rows as the household report makes them (the shared sources partial)."""
+    from housingcalc.reports.household import _sources as source_rows
+
+    return source_rows(used, lang)
+
+
+def _key_figures(res: PortfolioResult, gt: Callable[[str], str]) -> list[Figure]:
+    t = res.valuation.totals
+    figs = [
+        Figure(key="units", label=gt("Units"), value=int(t["units"]), kind="int"),
+        Figure(key="units_owned", label=gt("Owned"), value=int(t["units_owned"]), kind="int"),
+        Figure(
+            key="units_rented_in",
+            label=gt("Rented in"),
+            value=int(t["units_rented_in"]),
+            kind="int",
+        ),
+    ]
+    for k, label, kind in VALUE_COLS[1:]:
+        figs.append(Figure(key=k, label=gt(label), value=t[k], kind=kind))
+    return figs
+
+
+def _cost(
+    res: PortfolioResult, fmt: Formatter, gt: Callable[[str], str]
+) -> tuple[Table | None, list[Figure], list[str]]:
+    c = res.cost
+    if c is None:
+        return None, [], []
+    table = c.table.reset_index()
+    rates = {"capital_cost": c.capital_rate, "maintenance_calculated": c.maintenance_rate}
+    table["label"] = [
+        gt(BU_LABELS[k]).format(rate=fmt.pct(rates.get(k, 0.0))) for k in table["line"]
+    ]
+    tab = _table(
+        "cost",
+        "Cost by the Beregningsutvalget method",
+        "Beregningsutvalget",
+        table,
+        (
+            ("label", "Line", "text"),
+            ("units", "Units", "int"),
+            ("total", "Total a year", "nok"),
+            ("per_unit", "Per unit a year", "nok"),
+        ),
+        gt,
+    )
+    figs = [
+        Figure(
+            key="capital_rate",
+            label=gt("Capital rate (share of market value)"),
+            value=c.capital_rate,
+            kind="pct",
+        ),
+        Figure(
+            key="maintenance_rate",
+            label=gt("Maintenance floor (share of market value)"),
+            value=c.maintenance_rate,
+            kind="pct",
+        ),
+        Figure(key="total", label=gt("Total cost a year"), value=c.total, kind="nok"),
+        Figure(
+            key="per_unit",
+            label=gt("Per unit a year"),
+            value=float(c.table["per_unit"].to_numpy("float64")[-1]),  # the total line
+            kind="nok",
+        ),
+    ]
+    warn = []
+    for name, key in (
+        ("beregningsutvalget.capital_rate", "capital_rate"),
+        ("beregningsutvalget.maintenance_rate", "maintenance_rate"),
+    ):
+        if c.rates_from.get(key) == "scenario":
+            warn.append(
+                gt("{name}: set in the scenario file ({value}).").format(
+                    name=name, value=fmt.pct(getattr(c, key))
+                )
+            )
+        else:
+            warn.append(
+                gt(
+                    "{name} = {value}: a seed value from Bærum 2015 that could not be "
+                    "verified against a primary source (confidence: unconfirmed). Set "
+                    "your council's own rate with --params or in the scenario."
+                ).format(name=name, value=fmt.pct(getattr(c, key)))
+            )
+    return tab, figs, warn
+
+
+def _tariff(
+    res: PortfolioResult, gt: Callable[[str], str]
+) -> tuple[list[Figure], list[Table], list[str]]:
+    tr = res.tariff
+    if tr is None:
+        return [], [], []
+    from housingcalc.calc.portfolio import rent_gap_table
+
+    figs = [
+        Figure(key="total_cost", label=gt("Cost to cover a year"), value=tr.total_cost),
+        Figure(
+            key="rate", label=gt("Tariff, kr per weighted m² a month"), value=tr.rate, kind="number"
+        ),
+        Figure(
+            key="collected",
+            label=gt("Rent collected a year (after vacancy and loss)"),
+            value=tr.collected_yearly,
+        ),
+        Figure(
+            key="residual",
+            label=gt("Difference from the cost (rounding)"),
+            value=tr.residual_yearly,
+            kind="number",
+        ),
+        Figure(
+            key="capital_rate",
+            label=gt("Capital rate"),
+            value=tr.rate_build.rate if tr.rate_build else None,
+            kind="pct",
+        ),
+        Figure(key="current", label=gt("Current rents a year"), value=tr.current_rent_yearly),
+        Figure(
+            key="gap",
+            label=gt("Gap to current rents a year (tariff − current)"),
+            value=tr.gap_yearly,
+        ),
+    ]
+    gap = rent_gap_table(tr)
+    totals = [
+        "",
+        gt("Total"),
+        int(gap["units"].sum()),
+        float(gap["current_rent_yearly"].sum()),
+        float(gap["tariff_rent_yearly"].sum()),
+        float(gap["gap_yearly"].sum()),
+        float(gap["gap_yearly"].sum()) / 12.0 / max(int(gap["units"].sum()), 1),
+    ]
+    tables = [
+        _table(
+            "tariff",
+            "Cost-covering tariff by size and standard",
+            "Tariff",
+            tr.table,
+            TARIFF_COLS,
+            gt,
+        ),
+        _table(
+            "rent_gap", "Tariff against current rents", "Rent gap", gap, GAP_COLS, gt, total=totals
+        ),
+    ]
+    return figs, tables, list(tr.notes)
+
+
+def _scenario_label(name: str, res: PortfolioResult, lang: str, gt: Callable[[str], str]) -> str:
+    if name == "base":
+        return gt("Base")
+    for s in res.assumptions.projection.stress:
+        if s.name == name:
+            return (s.label_nb if lang == "nb" else s.label_en) or name
+    return name
+
+
+def _yearly_table(
+    pr: Projection,
+    key: str,
+    title: str,
+    sheet: str,
+    cols: Sequence[str],
+    gt: Callable[[str], str],
+    start_year: int,
+    translated: bool = False,
+) -> Table:
+    y = pr.yearly.copy()
+    spec: list[tuple[str, str, ColumnKind]] = [
+        ("year", "Year", "int"),
+        ("calendar", "Calendar year", "year"),
+    ]
+    spec += [(c, YEARLY_LABELS[c][0], YEARLY_LABELS[c][1]) for c in cols if c != "year"]
+    # year t covers the 12 months from the valuation date's anniversary in start_year + t − 1;
+    # year 0 is the starting stock
+    y["calendar"] = (y["year"] + start_year - 1).where(y["year"] > 0)
+    return _table(key, title, sheet, y, spec, gt, translated=translated)
+
+
+def _millions(values: Any) -> list[float]:
+    """Chart values in NOK million (the charts print plain numbers; the unit is the y label)."""
+    return [float(v) / 1e6 for v in values]
+
+
+def _charts(res: PortfolioResult, fmt: Formatter, gt: Callable[[str], str]) -> list[Chart]:
+    from housingcalc.reports.charts import BarChart, LineChart, Series, bar_chart, line_chart
+
+    unit = gt("NOK million")
+    charts = []
+    v = res.valuation.by_district
+    if len(v):
+        chart = BarChart(
+            key="portfolio-hidden",
+            title=gt("Hidden value by district (market − book)"),
+            labels=[str(d) or "–" for d in v["district"]],
+            values=_millions(v["hidden_value"]),
+            y_label=unit,
+        )
+        charts.append(Chart(key="hidden", title=chart.title, svg=bar_chart(chart, fmt)))
+    ps = res.projection
+    if ps is not None:
+        at = res.assumptions.valuation_date
+        y = ps.base.yearly
+        x = [_add_years(at, int(t)) for t in y["year"]]
+        values = LineChart(
+            key="portfolio-values",
+            title=gt("Values, loans and grants over the years (base)"),
+            x=x,
+            y_label=unit,
+            series=[
+                Series(gt("Market value"), _millions(y["market_value"])),
+                Series(gt("Book value"), _millions(y["book_value"])),
+                Series(gt("Loans outstanding"), _millions(y["loan_balance"]), dashed=True),
+                Series(gt("Grant still repayable"), _millions(y["grant_repayable"]), dashed=True),
+            ],
+        )
+        charts.append(Chart(key="values", title=values.title, svg=line_chart(values, fmt)))
+        cash = LineChart(
+            key="portfolio-cash",
+            title=gt("Cumulative cash by scenario"),
+            x=x,
+            y_label=unit,
+            zero_line=True,
+            series=[
+                Series(
+                    _scenario_label(pr.name, res, fmt.lang, gt),
+                    [0.0, *_millions(pr.yearly["cash_cumulative"].iloc[1:])],
+                    dashed=pr.name != "base",
+                )
+                for pr in ps.all
+            ],
+        )
+        charts.append(Chart(key="cash", title=cash.title, svg=line_chart(cash, fmt)))
+    return charts
+
+
+def _add_years(d: dt.date, years: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+def _assumptions(
+    res: PortfolioResult, fmt: Formatter, gt: Callable[[str], str]
+) -> tuple[list[Figure], list[Table]]:
+    a = res.assumptions
+    out: list[Figure] = []
+
+    def add(section: str, key: str, label: str, value: Any, kind: ColumnKind = "text") -> None:
+        out.append(
+            Figure(key=key, label=gt(label), value=_cell(value), kind=kind, section=gt(section))
+        )
+
+    def path(p: Any) -> str:
+        values = [p] if isinstance(p, (int, float)) else list(p)
+        text = ", ".join(fmt.pct(float(x)) for x in values)
+        return text if len(values) == 1 else text + " " + gt("(the last value repeats)")
+
+    add("Register", "valuation_date", "Valuation date", fmt.date(a.valuation_date))
+    add("Register", "municipality", "Municipality", a.municipality or "–")
+    add("Market", "price_growth", "Price growth a year", path(a.market.price_growth))
+    add(
+        "Market",
+        "default_price_per_m2",
+        "Default kr/m² (districts not listed)",
+        a.market.default_price_per_m2,
+        "nok",
+    )
+    add("Market", "market_source", "Source of the kr/m² figures", a.market.source)
+    d = a.defaults
+    add("Defaults", "standard", "Standard where empty", d.standard)
+    add(
+        "Defaults",
+        "maintenance_per_m2",
+        "Maintenance where empty, kr/m² a year",
+        d.maintenance_per_m2,
+        "nok",
+    )
+    add(
+        "Defaults",
+        "other_costs_per_m2",
+        "Other costs where empty, kr/m² a year",
+        d.other_costs_per_m2,
+        "nok",
+    )
+    add(
+        "Defaults",
+        "loan_rate",
+        "Loan rate where empty",
+        d.loan_rate if d.loan_rate is not None else gt("Husbanken's floating rate"),
+        "pct" if d.loan_rate is not None else "text",
+    )
+    add(
+        "Defaults",
+        "loan_years_left",
+        "Remaining loan term where empty (years)",
+        d.loan_years_left,
+        "number",
+    )
+    add("Defaults", "land_share", "Land share of cost (not depreciated)", d.land_share, "pct")
+    add(
+        "Defaults",
+        "size_bands",
+        "Size classes where empty",
+        ", ".join(
+            f"{b.name} ≤ {fmt.number(b.max_area_m2)} m²" if b.max_area_m2 else b.name
+            for b in d.size_bands
+        ),
+    )
+    t = a.tariff
+    add("Tariff", "capital_method", "Capital cost method", t.capital_method)
+    add("Tariff", "basis", "Value basis", t.basis)
+    if t.capital_rate is not None:
+        add("Tariff", "capital_rate", "Capital rate", t.capital_rate, "pct")
+    if t.capital_rate_from is not None:
+        add(
+            "Tariff",
+            "capital_rate_from",
+            "Capital rate from",
+            f"{t.capital_rate_from} + {fmt.pct(t.capital_margin or 0.0)}",
+        )
+    if t.capital_method == "annuity":
+        add("Tariff", "economic_life_years", "Economic life (years)", t.economic_life_years, "int")
+    add(
+        "Tariff",
+        "fdv_per_m2",
+        "FDV kr/m² a year",
+        t.fdv_per_m2 if t.fdv_per_m2 is not None else gt("each unit's own costs"),
+        "nok" if t.fdv_per_m2 is not None else "text",
+    )
+    add("Tariff", "vacancy_rate", "Vacancy", t.vacancy_rate, "pct")
+    add("Tariff", "rent_loss_rate", "Rent loss", t.rent_loss_rate, "pct")
+    add(
+        "Tariff",
+        "administration_per_unit",
+        "Administration per unit a year",
+        t.administration_per_unit,
+        "nok",
+    )
+    add(
+        "Tariff",
+        "rounding",
+        "Rents rounded to",
+        gt("whole kroner") if t.rounding == "krone" else gt("øre"),
+    )
+    add(
+        "Beregningsutvalget",
+        "bu_admin",
+        "Administration per unit a year",
+        a.beregningsutvalget.administration_per_unit,
+        "nok",
+    )
+    p = a.projection
+    add("Projection", "years", "Years", p.years, "int")
+    add("Projection", "cpi", "Consumer prices (rents and costs) a year", path(p.cpi))
+    add("Projection", "vacancy", "Vacancy", p.vacancy_rate, "pct")
+    add("Projection", "rent_loss", "Rent loss", p.rent_loss_rate, "pct")
+    add("Projection", "admin", "Administration per unit a year", p.administration_per_unit, "nok")
+    add("Projection", "discount_rate", "Discount rate (present value)", p.discount_rate, "pct")
+    s = a.sales
+    add("Sales", "plan", "Planned sales (units)", len(s.plan), "int")
+    add("Sales", "share_per_year", "Share of eligible units sold a year", s.share_per_year, "pct")
+    add("Sales", "eligible_status", "Eligible status", ", ".join(s.eligible_status))
+    add("Sales", "order", "Order of sale", s.order)
+    add("Sales", "price_factor", "Price (share of market value)", s.price_factor, "pct")
+    add("Sales", "costs_per_sale", "Costs per sale", s.costs_per_sale, "nok")
+    r = a.reinvestment
+    add("Reinvestment", "enabled", "Reinvest sale proceeds", gt("yes") if r.enabled else gt("no"))
+    if r.enabled:
+        add(
+            "Reinvestment",
+            "share_of_proceeds",
+            "Share of net cash reinvested",
+            r.share_of_proceeds,
+            "pct",
+        )
+        add("Reinvestment", "area_m2", "Area of a new unit (m²)", r.area_m2, "area")
+        add("Reinvestment", "district", "District", r.district or "–")
+        add("Reinvestment", "price_per_m2", "Price kr/m² (today)", r.price_per_m2, "nok")
+        add(
+            "Reinvestment",
+            "rent_monthly_per_m2",
+            "Rent kr/m² a month (today)",
+            r.rent_monthly_per_m2,
+            "nok",
+        )
+        add(
+            "Reinvestment",
+            "grant_municipality",
+            "Grant by the per-m² rule for",
+            r.grant_municipality or gt("no grant"),
+        )
+        add("Reinvestment", "loan_share", "Loan share", r.loan_share, "pct")
+    for st in p.stress:
+        label = (st.label_nb if fmt.lang == "nb" else st.label_en) or st.name
+        parts = []
+        if st.loan_rate_add:
+            parts.append(gt("loan rates {v}").format(v=fmt.pp(st.loan_rate_add)))
+        if st.price_shock:
+            parts.append(gt("prices {v} at once").format(v=fmt.pct(st.price_shock, sign=True)))
+        if st.price_growth_add:
+            parts.append(gt("price growth {v}").format(v=fmt.pp(st.price_growth_add)))
+        if st.vacancy_factor != 1:
+            parts.append(gt("vacancy × {v}").format(v=fmt.number(st.vacancy_factor, None)))
+        add("Stress scenarios", st.name, label, "; ".join(parts) or "–")
+    tables = []
+    districts = sorted(a.market.price_per_m2.items())
+    if districts:
+        import pandas as pd
+
+        frame = pd.DataFrame(districts, columns=["district", "price_per_m2"])
+        tables.append(
+            _table(
+                "district_prices",
+                "Market price by district (kr/m²)",
+                "Prices by district",
+                frame,
+                (("district", "District", "text"), ("price_per_m2", "kr per m²", "nok")),
+                gt,
+            )
+        )
+    if t.weights:
+        import pandas as pd
+
+        stds = sorted({s for row in t.weights.values() for s in row})
+        frame = pd.DataFrame(
+            [[size, *[t.weights[size].get(s) for s in stds]] for size in t.weights],
+            columns=["size_class", *stds],
+        )
+        tables.append(
+            Table(
+                key="weights",
+                title=gt("Tariff weights (size class × standard)"),
+                sheet=gt("Tariff weights")[:31],
+                columns=[Column(key="size_class", label=gt("Size class"), kind="text")]
+                + [Column(key=s, label=s, kind="number") for s in stds],
+                rows=[[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)],
+            )
+        )
+    return out, tables
+
+
+def build_report(
+    res: PortfolioResult,
+    lang: str = "nb",
+    *,
+    register_source: str = "",
+    register_notes: Sequence[str] = (),
+    templates: Path | None = None,
+) -> PortfolioReport:
+    """The report context for one analysis, in one language."""
+    from housingcalc.reports.render import Formatter
+
+    fmt = Formatter(lang)
+    tr = portfolio_translator(fmt.lang, templates)
+    gt = tr.gettext
+    v = res.valuation
+    group_tables = [
+        _table(
+            "by_district",
+            "Valuation by district",
+            "By district",
+            v.by_district,
+            (("district", "District", "text"), *VALUE_COLS),
+            gt,
+            total=[gt("Total"), *[v.totals[k] for k, _, _ in VALUE_COLS[1:]]],
+        ),
+        _table(
+            "by_size_class",
+            "Valuation by size class",
+            "By size class",
+            v.by_size_class,
+            (("size_class", "Size class", "text"), *VALUE_COLS),
+            gt,
+        ),
+        _table(
+            "by_standard",
+            "Valuation by standard",
+            "By standard",
+            v.by_standard,
+            (("standard", "Standard", "text"), *VALUE_COLS),
+            gt,
+        ),
+    ]
+    # the total row of the district table: units owned first
+    first = group_tables[0]
+    group_tables[0] = first.model_copy(
+        update={
+            "total": [
+                gt("Total"),
+                int(v.totals["units_owned"]),
+                *[_cell(v.totals[k]) for k, _, _ in VALUE_COLS[1:]],
+            ]
+        }
+    )
+    cost_table, cost_figs, cost_warn = _cost(res, fmt, gt)
+    tariff_figs, tariff_tables, tariff_notes = _tariff(res, gt)
+    ps = res.projection
+    start_year = res.assumptions.valuation_date.year
+    projection_table = comparison = cohort = None
+    stress_tables: list[Table] = []
+    projection_figs: list[Figure] = []
+    if ps is not None:
+        projection_table = _yearly_table(
+            ps.base,
+            "projection",
+            "Projection, base scenario",
+            "Projection",
+            HTML_YEARLY,
+            gt,
+            start_year,
+        )
+        for pr in ps.all:
+            label = _scenario_label(pr.name, res, fmt.lang, gt)
+            stress_tables.append(
+                _yearly_table(
+                    pr,
+                    f"projection_{pr.name}",
+                    gt("Projection: {name}").format(name=label),
+                    gt("Projection {name}").format(name=pr.name)[:31],
+                    list(YEARLY_LABELS),
+                    gt,
+                    start_year,
+                    translated=True,
+                )
+            )
+        comp = ps.comparison.reset_index()
+        comp["label"] = [gt(COMPARISON_LABELS[k][0]) for k in comp["figure"]]
+        comp_cols: list[tuple[str, str, ColumnKind]] = [("label", "Figure", "text")]
+        comp_cols += [
+            (pr.name, _scenario_label(pr.name, res, fmt.lang, gt), "nok") for pr in ps.all
+        ]
+        comparison = _table(
+            "comparison", "Scenarios side by side", "Stress comparison", comp, comp_cols, gt
+        ).model_copy(update={"row_kinds": [COMPARISON_LABELS[k][1] for k in comp["figure"]]})
+        if len(ps.base.cohorts):
+            cohort = _table(
+                "cohorts",
+                "Units bought with the sale proceeds",
+                "Units bought",
+                # bought at the end of projection year b, i.e. of calendar year start + b − 1
+                ps.base.cohorts.assign(calendar=ps.base.cohorts["year"] + start_year - 1),
+                (
+                    ("calendar", "Year", "year"),
+                    ("units", "Units", "int"),
+                    ("price_per_unit", "Price per unit", "nok"),
+                    ("grant_per_unit", "Grant per unit", "nok"),
+                    ("loan_per_unit", "Loan per unit", "nok"),
+                    ("equity_per_unit", "Own funds per unit", "nok"),
+                ),
+                gt,
+            )
+        end = ps.base.yearly.iloc[-1]
+        projection_figs = [
+            Figure(
+                key="years",
+                label=gt("Years projected"),
+                value=res.assumptions.projection.years,
+                kind="int",
+            ),
+            Figure(
+                key="units_end", label=gt("Units at the end"), value=int(end["units"]), kind="int"
+            ),
+            Figure(
+                key="units_sold",
+                label=gt("Units sold"),
+                value=int(end["units_sold_cumulative"]),
+                kind="int",
+            ),
+            Figure(
+                key="units_bought",
+                label=gt("Units bought"),
+                value=int(end["units_bought_cumulative"]),
+                kind="int",
+            ),
+            Figure(
+                key="market_value_end",
+                label=gt("Market value at the end"),
+                value=float(end["market_value"]),
+            ),
+            Figure(
+                key="cash_cumulative_end",
+                label=gt("Cash, cumulative at the end"),
+                value=float(end["cash_cumulative"]),
+            ),
+            Figure(
+                key="npv", label=gt("Present value of the cash flows"), value=ps.base.npv_cash_flow
+            ),
+        ]
+    assumptions, assumption_tables = _assumptions(res, fmt, gt)
+    a = res.assumptions
+    return PortfolioReport(
+        lang=fmt.lang,
+        title=gt("Municipal housing portfolio"),
+        scenario=a.name,
+        description=a.description,
+        municipality=a.municipality,
+        valuation_date=a.valuation_date,
+        register_source=register_source or res.units.source,
+        units=len(res.units.frame),
+        register_notes=list(register_notes),
+        defaults=[_default_text(d, gt) for d in res.units.defaults],
+        key_figures=_key_figures(res, gt),
+        valuation_tables=group_tables,
+        cost_table=cost_table,
+        cost_figures=cost_figs,
+        cost_unverified=cost_warn,
+        tariff_figures=tariff_figs,
+        tariff_tables=tariff_tables,
+        tariff_notes=tariff_notes,
+        projection_figures=projection_figs,
+        projection_table=projection_table,
+        comparison_table=comparison,
+        stress_tables=stress_tables,
+        cohort_table=cohort,
+        charts=_charts(res, fmt, gt),
+        assumptions=assumptions,
+        assumption_tables=assumption_tables,
+        sources=_sources(res.sources, fmt.lang),
+        notes=list(res.notes),
+    )
+
+
+def _default_text(d: Any, gt: Callable[[str], str]) -> str:
+    return gt("{column} derived for {count} unit(s): {rule}").format(
+        column=d.column, count=d.count, rule=d.rule
+    )
+
+
+# -- outputs -----------------------------------------------------------------------------------
+
+
+def render_html(report: PortfolioReport, templates: Path | None = None) -> str:
+    """The self-contained HTML report."""
+    from housingcalc.reports.render import make_environment, template_context
+
+    env = make_environment(report.lang, templates)
+    tr = portfolio_translator(report.lang, templates)
+    env.install_gettext_callables(tr.gettext, tr.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env.get_template(TEMPLATE).render(template_context(report))
+
+
+def report_json(report: PortfolioReport) -> dict[str, Any]:
+    """The report as JSON-ready data (charts left out: they are in the HTML)."""
+    data = report.model_dump(mode="json", exclude={"charts"})
+    return data
+
+
+def per_unit_frames(res: PortfolioResult) -> dict[str, pd.DataFrame]:
+    """Per-unit tables (sheet name → frame) for the workbook, when asked for."""
+    out = {"Units - valuation": res.valuation.per_unit}
+    if res.cost is not None:
+        out["Units - Beregningsutvalget"] = res.cost.per_unit_frame
+    if res.tariff is not None:
+        out["Units - tariff"] = res.tariff.per_unit
+    if res.projection is not None:
+        out["Units - end state"] = res.projection.base.per_unit
+        if len(res.projection.base.sales):
+            out["Units - sales"] = res.projection.base.sales
+    return out
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    bad = "[]:*?/\\"
+    base = "".join("_" if ch in bad else ch for ch in name)[:31] or "Sheet"
+    out, i = base, 2
+    while out.lower() in used:
+        suffix = f" ({i})"
+        out = base[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(out.lower())
+    return out
+
+
+def write_workbook(
+    report: PortfolioReport, path: Path, *, per_unit: dict[str, pd.DataFrame] | None = None
+) -> Path:
+    """Write the Excel workbook: one sheet per table, numbers as numbers with formats.
+
+    Written to a temporary file beside ``path`` and renamed into place.
+    """
+    import os
+    import tempfile
+
+    import xlsxwriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+    os.close(fd)
+    try:
+        wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "nan_inf_to_errors": True})
+        _write_sheets(wb, report, per_unit or {})
+        wb.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is not
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+class _Sheets:
+    """Writes the workbook's sheets (xlsxwriter, constant-memory: row by row)."""
+
+    def __init__(self, wb: Any, lang: str) -> None:
+        self.wb = wb
+        self.gt = portfolio_translator(lang).gettext
+        self.used: set[str] = set()
+        self.bold = wb.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
+        )
+        self.title = wb.add_format({"bold": True, "font_size": 13})
+        self.note = wb.add_format({"italic": True, "font_color": "#555555"})
+        self.fmts = {k: wb.add_format({"num_format": v}) for k, v in EXCEL_FORMATS.items()}
+        self.total_fmts = {
+            k: wb.add_format({"num_format": v, "bold": True, "top": 1})
+            for k, v in EXCEL_FORMATS.items()
+        }
+        self.total_text = wb.add_format({"bold": True, "top": 1})
+
+    def sheet(self, name: str) -> Any:
+        return self.wb.add_worksheet(_sheet_name(name, self.used))
+
+    def table(self, t: Table) -> None:
+        ws = self.sheet(t.sheet)
+        ws.write_string(0, 0, t.title, self.title)
+        if t.note:
+            ws.write_string(1, 0, t.note, self.note)
+        r0 = 2
+        for j, c in enumerate(t.columns):
+            ws.write_string(r0, j, c.label, self.bold)
+            width = 34 if c.kind == "text" and j == 0 else max(12, min(30, len(c.label) + 2))
+            ws.set_column(j, j, width)
+        ws.freeze_panes(r0 + 1, 1)
+        rows = [*t.rows, *([t.total] if t.total is not None else [])]
+        for n, row in enumerate(rows):
+            i = r0 + 1 + n
+            is_total = t.total is not None and n == len(rows) - 1
+            for j, v in enumerate(row):
+                if isinstance(v, str):
+                    ws.write_string(i, j, v, self.total_text if is_total else None)
+                elif v is not None:
+                    fmt = (self.total_fmts if is_total else self.fmts).get(t.kind(n, j))
+                    ws.write_number(i, j, float(v), fmt)
+
+    def figure(self, ws: Any, row: int, col: int, fig: Figure) -> None:
+        if isinstance(fig.value, (int, float)) and fig.kind != "text":
+            ws.write_number(row, col, float(fig.value), self.fmts.get(fig.kind))
+        elif fig.value is not None:
+            ws.write_string(row, col, str(fig.value))
+
+    def summary(self, report: PortfolioReport) -> None:
+        gt = self.gt
+        ws = self.sheet(gt("Summary"))
+        ws.set_column(0, 0, 48)
+        ws.set_column(1, 1, 20)
+        ws.write_string(0, 0, f"{report.title}: {report.scenario}", self.title)
+        ws.write_string(1, 0, gt("Valuation date"))
+        ws.write_string(1, 1, report.valuation_date.isoformat())
+        ws.write_string(2, 0, gt("Register"))
+        ws.write_string(2, 1, report.register_source)
+        r = 4
+        for section, figs in (
+            (gt("Valuation"), report.key_figures),
+            (gt("Cost by the Beregningsutvalget method"), report.cost_figures),
+            (gt("Tariff"), report.tariff_figures),
+            (gt("Projection"), report.projection_figures),
+        ):
+            if not figs:
+                continue
+            ws.write_string(r, 0, section, self.bold)
+            r += 1
+            for fig in figs:
+                ws.write_string(r, 0, fig.label)
+                self.figure(ws, r, 1, fig)
+                r += 1
+            r += 1
+        for line in report.cost_unverified:
+            ws.write_string(r, 0, line, self.note)
+            r += 1
+
+    def frame(self, name: str, frame: pd.DataFrame) -> None:
+        """A per-unit table: one row per unit, numbers as numbers."""
+        import numpy as np
+
+        ws = self.sheet(name)
+        cols = list(frame.columns)
+        writers: list[tuple[int, list[Any], Any, Any]] = []
+        for j, c in enumerate(cols):
+            ws.write_string(0, j, str(c), self.bold)
+            ws.set_column(j, j, 14)
+            kind = frame[c].dtype.kind
+            if kind in "fiu":
+                fmt = self.fmts["area" if c.endswith("_m2") else "pct" if "rate" in c else "nok"]
+                values = frame[c].astype("float64")
+                data = values.where(np.isfinite(values), None).tolist()
+                writers.append((j, data, ws.write_number, fmt))
+            elif kind == "b":
+                writers.append((j, frame[c].tolist(), ws.write_boolean, None))
+            else:
+                text = [None if v is None or v != v else str(v) for v in frame[c].tolist()]
+                writers.append((j, text, ws.write_string, None))
+        ws.freeze_panes(1, 1)
+        for i in range(len(frame)):
+            for j, data, write, fmt in writers:
+                v = data[i]
+                if v is not None:
+                    write(i + 1, j, v, fmt)
+
+    def assumptions(self, report: PortfolioReport) -> None:
+        gt = self.gt
+        ws = self.sheet(gt("Assumptions"))
+        for j, (h, w) in enumerate(
+            ((gt("Section"), 22), (gt("Assumption"), 48), (gt("Value"), 40))
+        ):
+            ws.write_string(0, j, h, self.bold)
+            ws.set_column(j, j, w)
+        for i, fig in enumerate(report.assumptions, start=1):
+            ws.write_string(i, 0, fig.section)
+            ws.write_string(i, 1, fig.label)
+            self.figure(ws, i, 2, fig)
+
+    def lines(self, name: str, heading: str, lines: Sequence[str]) -> None:
+        ws = self.sheet(name)
+        ws.set_column(0, 0, 120)
+        ws.write_string(0, 0, heading, self.bold)
+        for i, line in enumerate(lines, start=1):
+            ws.write_string(i, 0, line)
+
+    def sources(self, report: PortfolioReport) -> None:
+        from housingcalc.reports.render import Formatter
+
+        gt = self.gt
+        fmt = Formatter(report.lang)
+        ws = self.sheet(gt("Sources"))
+        heads = (
+            ("Parameter", 40),
+            ("Description", 40),
+            ("Value", 16),
+            ("In force from", 14),
+            ("Confidence", 14),
+            ("Last verified", 14),
+            ("Source", 70),
+            ("Notes", 70),
+        )
+        for j, (h, w) in enumerate(heads):
+            ws.write_string(0, j, gt(h), self.bold)
+            ws.set_column(j, j, w)
+        for i, s in enumerate(report.sources, start=1):
+            refs = "; ".join(f"{title} <{href}>" for title, href in s.references)
+            value = fmt.value(s.value, s.kind) if s.kind != "text" else str(s.value)
+            for j, text in enumerate(
+                (
+                    s.name,
+                    s.label,
+                    value,
+                    s.effective.isoformat(),
+                    gt(s.confidence),
+                    s.last_verified.isoformat(),
+                    refs,
+                    s.notes or "",
+                )
+            ):
+                if text:
+                    ws.write_string(i, j, text)
+
+
+def _write_sheets(wb: Any, report: PortfolioReport, per_unit: dict[str, pd.DataFrame]) -> None:
+    w = _Sheets(wb, report.lang)
+    w.summary(report)
+    tables = list(report.valuation_tables)
+    if report.cost_table is not None:
+        tables.append(
+            report.cost_table.model_copy(update={"note": " ".join(report.cost_unverified)})
+        )
+    tables += report.tariff_tables
+    if report.comparison_table is not None:
+        tables.append(report.comparison_table)
+    tables += report.stress_tables
+    if report.cohort_table is not None:
+        tables.append(report.cohort_table)
+    for t in tables:
+        w.table(t)
+    for name, frame in per_unit.items():
+        w.frame(w.gt(name), frame)
+    w.assumptions(report)
+    for t in report.assumption_tables:
+        w.table(t)
+    w.lines(
+        w.gt("Defaults applied"),
+        w.gt("Defaults applied to empty cells of the register"),
+        [*report.defaults, *report.register_notes],
+    )
+    w.sources(report)

@@ -1,0 +1,293 @@
+"""Reading scenario files (YAML) into :class:`~housingcalc.models.scenario.Scenario` models.
+
+The only module that reads scenario files. Every problem becomes one
+:class:`~housingcalc.errors.ScenarioError` whose message names the file, the field path, the
+value and the rule, e.g.::
+
+    bad.yaml: dwelling.price = -5: must be ≥ 0
+    bad.yaml: dwelling.sise = 3: unknown key (did you mean 'size'?)
+    bad.yaml: household: required
+
+>>> s = load_example()
+>>> s.schema_version, s.dwelling.rooms
+(1, 3)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from housingcalc.errors import InputError, ScenarioError
+
+if TYPE_CHECKING:
+    from housingcalc.models.scenario import Scenario
+
+__all__ = [
+    "DEFAULT_EXAMPLE",
+    "TEMPLATE",
+    "ScenarioError",
+    "describe_examples",
+    "example_names",
+    "example_text",
+    "load_example",
+    "load_scenario",
+    "parse_scenario",
+    "template_text",
+]
+
+#: The built-in example ``housingcalc run`` uses when no scenario is given.
+DEFAULT_EXAMPLE = "refugee-family-rent-to-own.yaml"
+
+#: The commented template ``housingcalc scenarios new`` writes (itself a runnable scenario).
+TEMPLATE = "rent-to-own-template.yaml"
+
+
+def _error(source: str, loc: str, value: Any, rule: str) -> ScenarioError:
+    field = loc or "(file)"
+    err = ScenarioError(f"{source}: {field}", value, rule)
+    err.field = field
+    if field == "(file)":
+        err.args = (f"{source}: {rule}",)
+    elif value is _MISSING:
+        err.args = (f"{source}: {field}: {rule}",)
+    return err
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "missing"
+
+
+_MISSING: Any = _Missing()
+
+
+def _lookup(raw: Any, loc: tuple[int | str, ...]) -> Any:
+    node = raw
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return node
+
+
+def _known_keys(model: Any, loc: tuple[int | str, ...]) -> list[str]:
+    """Field names (aliases) of the model found at ``loc[:-1]``, for 'did you mean'."""
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in _aliases(current):
+            return []
+        annotation = fields[_aliases(current)[part]].annotation
+        candidates = [annotation, *get_args(annotation)]
+        nxt = None
+        for c in candidates:
+            for inner in [c, *get_args(c)]:
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    nxt = inner
+                    break
+            if nxt is not None:
+                break
+        if nxt is None:
+            return []
+        current = nxt
+    return list(_aliases(current))
+
+
+def _aliases(model: Any) -> dict[str, str]:
+    return {(f.alias or name): name for name, f in model.model_fields.items()}
+
+
+def _rule(err: Mapping[str, Any], model: Any) -> str:
+    kind = str(err["type"])
+    msg = str(err["msg"])
+    loc = tuple(err["loc"])
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(loc[-1]), _known_keys(model, loc), n=1)
+        return "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+    if kind == "missing":
+        return "required"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
+        return "must be a number" if kind.startswith("float") else "must be a whole number"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return "must be a mapping of keys"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "must be a date written YYYY-MM-DD"
+    if kind == "literal_error":
+        expected = str(err.get("ctx", {}).get("expected", msg))
+        return f"must be one of {expected}"
+    msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return msg.replace("Input should be", "must be")
+
+
+def _loc_text(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[int | str, ...]:
+    # pydantic puts the chosen union member or validator name into loc
+    # (e.g. ('month', 'function-after[...]') or ('amount', 'float')): drop those.
+    out: list[int | str] = []
+    for part in loc:
+        if isinstance(part, str) and (
+            "[" in part or part in ("float", "int", "str", "date", "literal['earliest']")
+        ):
+            continue
+        if isinstance(part, str) and part.startswith(("function-", "literal[", "constrained-")):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _first_error(exc: Any, raw: Any, source: str) -> ScenarioError:
+    from housingcalc.models.scenario import Scenario
+
+    errors = exc.errors(include_url=False)
+    # prefer a field-level error over a union's alternatives and over whole-model checks
+    # (an unknown key first: a misspelt key also shows up as a missing one)
+    errors.sort(
+        key=lambda e: (
+            e["type"] == "union_tag_invalid",
+            len(e["loc"]) == 0,
+            e["type"] != "extra_forbidden",
+        )
+    )
+    err = errors[0]
+    loc = _clean_loc(tuple(err["loc"]))
+    rule = _rule(err, Scenario)
+    if not loc:
+        # a cross-field check: its message already reads "field = value: rule"
+        text = rule
+        field = text.split(" = ", 1)[0] if " = " in text else "(scenario)"
+        out = ScenarioError(f"{source}: {field}", "", "")
+        out.field = field
+        out.args = (f"{source}: {text}",)
+        return out
+    if err["type"] == "missing":
+        return _error(source, _loc_text(loc), _MISSING, rule)
+    cause = err.get("ctx", {}).get("error")
+    if isinstance(cause, InputError):  # raised by a model's own check, relative to that model
+        where = ".".join(p for p in (_loc_text(loc), cause.field) if p)
+        return _error(source, where, cause.value, cause.rule)
+    value = _lookup(raw, loc)
+    if isinstance(value, (dict, list)):
+        value = "{…}" if isinstance(value, dict) else "[…]"
+    return _error(source, _loc_text(loc), value, rule)
+
+
+def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
+    """Validate already-parsed YAML data (a mapping) into a ``Scenario``."""
+    from pydantic import ValidationError
+
+    from housingcalc.models.scenario import SCHEMA_VERSION, Scenario
+
+    if not isinstance(raw, dict):
+        raise _error(source, "(file)", type(raw).__name__, "must be a mapping of keys")
+    version = raw.get("schema_version", _MISSING)
+    if version is _MISSING:
+        raise _error(
+            source, "schema_version", _MISSING, f"required (this version reads {SCHEMA_VERSION})"
+        )
+    if version != SCHEMA_VERSION:
+        raise _error(
+            source,
+            "schema_version",
+            version,
+            f"this version of housingcalc reads schema_version {SCHEMA_VERSION}",
+        )
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as exc:
+        raise _first_error(exc, raw, source) from None
+
+
+def _yaml_load(text: str, source: str) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: faster
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        raise _error(source, where, _MISSING, f"malformed YAML: {problem}") from None
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read and validate one scenario file. Raises ``ScenarioError`` naming the field."""
+    p = Path(path)
+    source = p.name
+    try:
+        text = p.read_text("utf-8")
+    except FileNotFoundError:
+        raise _error(
+            str(p),
+            "(file)",
+            _MISSING,
+            "no such file (nor a packaged example; see `housingcalc scenarios list`)",
+        ) from None
+    except IsADirectoryError:
+        raise _error(str(p), "(file)", _MISSING, "is a folder, not a scenario file") from None
+    except UnicodeDecodeError:
+        raise _error(source, "(file)", _MISSING, "not UTF-8 text") from None
+    return parse_scenario(_yaml_load(text, source), source)
+
+
+def example_names() -> list[str]:
+    """The packaged rent-to-own example scenarios (``scenarios/*.yaml`` with a household and a
+    dwelling), the built-in example first."""
+    return [name for name, _ in describe_examples()]
+
+
+def describe_examples() -> list[tuple[str, str]]:
+    """(file name, scenario name) of each packaged rent-to-own example, built-in first."""
+    from housingcalc.resources import examples_dir
+
+    out: list[tuple[str, str]] = []
+    for child in sorted(examples_dir().iterdir(), key=lambda c: c.name):
+        if not child.name.endswith((".yaml", ".yml")) or not child.is_file():
+            continue
+        try:
+            raw = _yaml_load(child.read_text("utf-8"), child.name)
+        except ScenarioError:
+            continue
+        if isinstance(raw, dict) and "household" in raw and "dwelling" in raw:
+            out.append((child.name, str(raw.get("name", ""))))
+    out.sort(key=lambda item: (item[0] != DEFAULT_EXAMPLE, item[0]))
+    return out
+
+
+def example_text(name: str) -> str:
+    """The text of one packaged example file."""
+    from housingcalc.resources import example
+
+    node = example(name)
+    if not node.is_file():
+        raise _error(name, "(file)", _MISSING, "no packaged example of that name")
+    return node.read_text("utf-8")
+
+
+def load_example(name: str = DEFAULT_EXAMPLE) -> Scenario:
+    """Load a packaged example scenario by file name."""
+    return parse_scenario(_yaml_load(example_text(name), name), name)
+
+
+def template_text() -> str:
+    """The commented scenario template ``housingcalc scenarios new`` writes."""
+    return example_text(TEMPLATE)

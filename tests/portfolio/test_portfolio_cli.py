@@ -1,0 +1,297 @@
+"""`housingcalc portfolio …` through typer's CliRunner, on the example register, a user's
+XLSX (Norwegian headers) and broken registers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from housingcalc.cli import app
+from housingcalc.resources import example
+
+runner = CliRunner()
+REGISTER = str(example("portfolio-example-register.csv"))
+SCENARIO = str(example("portfolio-example.yaml"))
+BROKEN = Path(__file__).parent / "broken"
+
+
+@pytest.mark.parametrize("command", ["value", "cost", "tariff", "project", "report", "template"])
+def test_every_command_has_help(command: str) -> None:
+    result = runner.invoke(app, ["portfolio", command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
+def test_value_json_gives_the_totals() -> None:
+    result = runner.invoke(app, ["portfolio", "value", REGISTER, "-s", SCENARIO, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["units"] == 300
+    assert data["hidden_value"] == pytest.approx(
+        data["market_value"] - data["book_value"], abs=0.02
+    )
+    assert {"book_value", "market_value", "hidden_value", "units"} <= set(data)
+    # every default applied is reported (as notes on stderr and in the JSON)
+    assert "note: book_value derived for 9 unit(s)" in result.stderr
+    assert {
+        "column": "market_value",
+        "units": 34,
+        "rule": "area_m2 × the scenario's kr/m² for the district",
+    } in data["defaults"]
+
+
+def test_value_table_and_csv() -> None:
+    result = runner.invoke(
+        app, ["portfolio", "value", REGISTER, "-s", SCENARIO, "--by", "size_class"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Portfolio at 2025-01-01: 300 units (277 owned, 23 rented in)" in result.stdout
+    assert "Total" in result.stdout
+    result = runner.invoke(app, ["portfolio", "value", REGISTER, "-s", SCENARIO, "-f", "csv"])
+    assert result.stdout.splitlines()[0].startswith("unit_id,district,size_class")
+    assert len(result.stdout.splitlines()) == 278
+
+
+def test_cost_says_the_rates_are_unverified() -> None:
+    result = runner.invoke(app, ["portfolio", "cost", REGISTER, "-s", SCENARIO])
+    assert result.exit_code == 0, result.output
+    assert "capital_cost" in result.stdout and "total" in result.stdout
+    assert (
+        "Unverified: capital rate 4.00% (parameter file) and maintenance floor 1.50% "
+        "(parameter file)"
+    ) in result.stdout
+    data = json.loads(
+        runner.invoke(app, ["portfolio", "cost", REGISTER, "-s", SCENARIO, "-f", "json"]).stdout
+    )
+    lines = {x["line"]: x for x in data["lines"]}
+    assert lines["total"]["total"] == pytest.approx(
+        lines["net_cost_owned"]["total"]
+        + lines["net_cost_rented_in"]["total"]
+        + lines["administration"]["total"],
+        abs=0.05,
+    )
+
+
+def test_tariff_and_project() -> None:
+    result = runner.invoke(app, ["portfolio", "tariff", REGISTER, "-s", SCENARIO])
+    assert result.exit_code == 0, result.output
+    assert "Cost-covering tariff:" in result.stdout
+    assert "Gap a year (tariff − current):" in result.stdout
+    result = runner.invoke(
+        app, ["portfolio", "project", REGISTER, "-s", SCENARIO, "--years", "5", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data["scenarios"]) == {
+        "base",
+        "rates_plus_2pp",
+        "prices_minus_15",
+        "vacancy_doubled",
+    }
+    assert len(data["scenarios"]["base"]["yearly"]) == 6
+    result = runner.invoke(app, ["portfolio", "project", REGISTER, "-s", SCENARIO, "--years", "31"])
+    assert result.exit_code == 2
+    assert "--years = 31: must be between 1 and 30" in result.stderr
+
+
+def test_without_a_scenario_the_register_must_carry_its_values(tmp_path: Path) -> None:
+    p = tmp_path / "r.csv"
+    p.write_text("unit_id,area_m2,book_value,market_value\nA,50,1000000,2500000\n", "utf-8")
+    result = runner.invoke(app, ["portfolio", "value", str(p), "--at", "2025-01-01", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["hidden_value"] == 1_500_000
+    p.write_text("unit_id,area_m2,book_value\nA,50,1000000\n", "utf-8")
+    result = runner.invoke(app, ["portfolio", "value", str(p), "--at", "2025-01-01"])
+    assert result.exit_code == 2
+    assert "row 2, market_value: empty, and district '(empty)' has no kr/m²" in result.stderr
+
+
+def test_a_broken_register_lists_every_error_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    path = BROKEN / "text_in_numeric.csv"
+    result = runner.invoke(app, ["portfolio", "report", str(path), "-s", SCENARIO, "-o", str(out)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"error: {path}: row 3, area_m2 = 'sixty': must be a number",
+        f"error: {path}: row 4, rooms = 'two': must be a number",
+        f"error: {path}: row 4, market_value = 'ukjent': must be a number",
+        f"error: {path}: row 5, rent_monthly = 'n/a': must be a number",
+    ]
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_bad_scenario_names_the_key(tmp_path: Path) -> None:
+    bad = tmp_path / "s.yaml"
+    bad.write_text("valuation_date: 2025-01-01\nsales: {share_per_year: 0.1}\n", "utf-8")
+    result = runner.invoke(app, ["portfolio", "value", REGISTER, "-s", str(bad)])
+    assert result.exit_code == 2
+    assert "sales.share_per_year" in result.stderr and "looks like a fraction" in result.stderr
+    bad.write_text("valuation_date: 2025-01-01\nmarkets: {}\n", "utf-8")
+    result = runner.invoke(app, ["portfolio", "value", REGISTER, "-s", str(bad)])
+    assert "markets" in result.stderr and "unknown key" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def report_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("portfolio") / "report"
+    result = runner.invoke(
+        app, ["portfolio", "report", REGISTER, "-s", SCENARIO, "-o", str(out), "--lang", "all"]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_report_writes_html_xlsx_json_in_both_languages(report_dir: Path) -> None:
+    names = sorted(p.name for p in report_dir.iterdir())
+    assert names == sorted(
+        f"portfolio-example-register.{lang}.{ext}"
+        for lang in ("nb", "en")
+        for ext in ("html", "xlsx", "json")
+    )
+
+
+def test_html_report_is_self_contained_with_sources_at_the_end(report_dir: Path) -> None:
+    for lang, heading in (("nb", "Hva boligmassen er verdt"), ("en", "What the stock is worth")):
+        html = (report_dir / f"portfolio-example-register.{lang}.html").read_text("utf-8")
+        assert heading in html
+        assert "<script" not in html and "<link" not in html and 'src="http' not in html
+        assert html.count("<svg") == 3
+        assert html.index('id="sources"') > html.index('id="assumptions"')
+        for name in (
+            "beregningsutvalget.capital_rate",
+            "accounting.depreciation_life_years",
+            "husbanken.rental_grant.write_down_rate",
+            "tax.document_duty_rate",
+        ):
+            assert name in html[html.index('id="sources"') :]
+    nb = (report_dir / "portfolio-example-register.nb.html").read_text("utf-8")
+    assert "Ubekreftede parametere." in nb
+    assert "Verdsettelsesdato 1. januar 2025" in nb
+    en = (report_dir / "portfolio-example-register.en.html").read_text("utf-8")
+    assert "Unverified parameters." in en and "could not be verified" in en
+
+
+def test_workbook_opens_with_numbers_as_numbers(report_dir: Path) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(report_dir / "portfolio-example-register.en.xlsx")
+    names = wb.sheetnames
+    assert names[0] == "Summary"
+    for sheet in (
+        "By district",
+        "Beregningsutvalget",
+        "Tariff",
+        "Rent gap",
+        "Stress comparison",
+        "Projection base",
+        "Assumptions",
+        "Tariff weights",
+        "Sources",
+        "Defaults applied",
+        "Units - valuation",
+        "Units - end state",
+    ):
+        assert sheet in names, sheet
+    ws = wb["By district"]
+    assert ws.cell(3, 1).value == "District"
+    cell = ws.cell(4, 3)  # first district's book value
+    assert isinstance(cell.value, float) and cell.number_format == "#,##0"
+    proj = wb["Projection base"]
+    # row 4 is the start (no calendar year); year 1 = the 12 months from 2025-01-01
+    assert proj.cell(4, 2).value is None
+    assert proj.cell(5, 2).value == 2025 and proj.cell(5, 2).number_format == "0"
+    sources = [r[0] for r in wb["Sources"].iter_rows(min_row=2, values_only=True)]
+    assert "beregningsutvalget.maintenance_rate" in sources
+    assert wb["Units - valuation"].max_row == 278
+    nb = load_workbook(report_dir / "portfolio-example-register.nb.xlsx", read_only=True)
+    assert nb.sheetnames[0] == "Sammendrag"
+
+
+def test_json_report_carries_the_tables(report_dir: Path) -> None:
+    data = json.loads((report_dir / "portfolio-example-register.en.json").read_text("utf-8"))
+    assert data["units"] == 300
+    keys = {f["key"]: f["value"] for f in data["key_figures"]}
+    assert keys["hidden_value"] == pytest.approx(keys["market_value"] - keys["book_value"])
+    assert data["comparison_table"]["columns"][1]["key"] == "base"
+    assert "per_unit" in data and len(data["per_unit"]["Units - valuation"]) == 277
+
+
+def test_workbook_converts_to_pdf_with_libreoffice(report_dir: Path, tmp_path: Path) -> None:
+    office = shutil.which("libreoffice") or shutil.which("soffice")
+    if office is None:
+        pytest.skip("libreoffice is not installed")
+    subprocess.run(
+        [
+            office,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(report_dir / "portfolio-example-register.en.xlsx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert (tmp_path / "portfolio-example-register.en.pdf").stat().st_size > 1000
+
+
+def test_report_from_a_users_xlsx_with_norwegian_headers(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from housingcalc.registers import COLUMNS
+
+    frame = pd.read_csv(REGISTER).head(60)  # the scenario plans sales of DEMO-0007 and -0042
+    nb = {
+        c.name: next(
+            (a for a in c.aliases if not a.isascii()), c.aliases[0] if c.aliases else c.name
+        )
+        for c in COLUMNS
+    }
+    frame = frame.rename(columns=nb)
+    path = tmp_path / "boliger.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        pd.DataFrame({"Merknad": ["Eksport fra FDV-systemet"]}).to_excel(
+            xl, sheet_name="Info", index=False
+        )
+        frame.to_excel(xl, sheet_name="Boliger", index=False)
+    out = tmp_path / "rapport"
+    result = runner.invoke(
+        app,
+        [
+            "portfolio",
+            "report",
+            str(path),
+            "-s",
+            SCENARIO,
+            "-o",
+            str(out),
+            "-f",
+            "html,xlsx",
+            "--no-per-unit",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["boliger.nb.html", "boliger.nb.xlsx"]
+    html = (out / "boliger.nb.html").read_text("utf-8")
+    assert "other sheets ignored: &#39;Info&#39;" in html
+
+
+def test_template_command(tmp_path: Path) -> None:
+    target = tmp_path / "mal.xlsx"
+    result = runner.invoke(app, ["portfolio", "template", str(target), "--lang", "nb"])
+    assert result.exit_code == 0, result.output
+    assert target.exists()
+    result = runner.invoke(app, ["portfolio", "template", str(target)])
+    assert result.exit_code == 2 and "exists (use --force to overwrite)" in result.stderr
+    result = runner.invoke(app, ["portfolio", "template", str(tmp_path / "x.ods")])
+    assert result.exit_code == 2 and "must end in .csv or .xlsx" in result.stderr
