@@ -28,3 +28,27 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 
 def test_changelog_exists_with_an_entry() -> None:
     assert "## " in (ROOT / "CHANGELOG.md").read_text("utf-8")
+
+
+def test_readme_library_example_runs_and_its_commented_values_hold() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split("## As a library", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        exec(compile(block, "README.md", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    # the values the README states in comments
+    checked = 0
+    for line in block.splitlines():
+        code, _, comment = line.partition("#")
+        expected = comment.strip()
+        if expected.replace(".", "", 1).isdigit() and code.strip():
+            expr = code.strip().removeprefix("r = ").strip()
+            assert eval(expr, namespace) == float(expected), line
+            checked += 1
+    assert checked >= 2
