@@ -12,11 +12,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from housingcalc.errors import InputError, ScenarioError
 from housingcalc.models.household import Household
+from housingcalc.yamlio import load_yaml
 
 __all__ = ["household_from_data", "load_household", "validation_error_lines"]
 
@@ -110,13 +110,10 @@ def load_household(path: Path | str) -> Household:
     """Read and validate a household YAML file (the only file this module reads)."""
     p = Path(path)
     text = p.read_text(encoding="utf-8")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "?"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ScenarioError(str(p), where, f"malformed YAML ({problem})") from None
+    raw = load_yaml(text, str(p))  # YamlError is a one-line ScenarioError
     if isinstance(raw, dict) and set(raw) == {"household"}:
         raw = raw["household"]
-    return household_from_data(raw)
+    try:
+        return household_from_data(raw)
+    except ScenarioError as exc:  # name the file, as scenario errors do
+        raise ScenarioError(f"{p.name}: {exc.field}", exc.value, exc.rule) from None

@@ -217,16 +217,9 @@ def parse_scenario(raw: Any, source: str = "scenario") -> Scenario:
 
 
 def _yaml_load(text: str, source: str) -> Any:
-    import yaml
+    from housingcalc.yamlio import load_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: faster
-    try:
-        return yaml.load(text, Loader=loader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        raise _error(source, where, _MISSING, f"malformed YAML: {problem}") from None
+    return load_yaml(text, source)
 
 
 def load_scenario(path: Path | str) -> Scenario:

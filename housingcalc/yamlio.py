@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from housingcalc.errors import HousingcalcError
+from housingcalc.errors import ScenarioError
 
 # libyaml's C parser when PyYAML was built with it (as its wheels are): about 6× faster.
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -27,8 +27,12 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-class YamlError(HousingcalcError):
-    """A file is not well-formed YAML."""
+class YamlError(ScenarioError):
+    """A file is not well-formed YAML: ``'<origin>: malformed YAML (line N: problem)'``."""
+
+    def __init__(self, message: str) -> None:
+        Exception.__init__(self, message)
+        self.field, self.value, self.rule = "(file)", None, message
 
 
 def load_yaml(text: str, origin: str) -> Any:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from housingcalc.parameters import ParameterSet
 
 EXIT_INPUT = 2
+EXIT_BUG = 1
 
 
 def fail(message: str) -> NoReturn:
@@ -76,6 +77,15 @@ class HousingcalcGroup(TyperGroup):
         except typer.Abort:
             typer.echo("aborted", err=True)
             raise SystemExit(130) from None
+        except Exception as exc:  # a bug: still one line for the user, the traceback on request
+            if os.environ.get("HOUSINGCALC_DEBUG"):
+                raise
+            typer.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+                "housingcalc; run again with HOUSINGCALC_DEBUG=1 to see the traceback",
+                err=True,
+            )
+            raise SystemExit(EXIT_BUG) from None
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             raise SystemExit(code)

@@ -307,18 +307,15 @@ def load_assumptions(path: str | Any) -> PortfolioAssumptions:
     """Read a portfolio scenario YAML file (errors name the file and the key)."""
     from pathlib import Path
 
-    import yaml
     from pydantic import ValidationError
 
     from housingcalc.errors import ScenarioError
 
     p = Path(path)
+    from housingcalc.yamlio import load_yaml
+
     try:
-        raw = yaml.safe_load(p.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "file"
-        raise ScenarioError(str(p), where, "malformed YAML") from None
+        raw = load_yaml(p.read_text("utf-8"), str(p))  # YamlError is a one-line ScenarioError
     except UnicodeDecodeError:
         raise ScenarioError(str(p), "file", "must be UTF-8 text") from None
     if not isinstance(raw, dict):

@@ -195,7 +195,7 @@ def test_cli_afford_bad_file_exit_2(tmp_path: Path) -> None:
     f.write_text(yaml.safe_dump(_with(adults=[{"age": -3}])), "utf-8")
     r = runner.invoke(app, ["afford", str(f)])
     assert r.exit_code == 2
-    assert "error: household.adults[0].age = -3: must be ≥ 0" in r.stderr
+    assert r.stderr.strip() == "error: h.yaml: household.adults[0].age = -3: must be ≥ 0"
 
 
 def test_cli_afford_bad_options_exit_2() -> None:
