@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -222,3 +223,64 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def staged_folder(out: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``out``; when the block succeeds, move every file
+    written there into ``out`` (a new ``out`` appears in one rename). On any error the staging
+    folder is removed, so no half-written report is left behind.
+    """
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise InputError("--out", str(out), "exists and is not a folder")
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; a report folder is not
+    try:
+        yield staging
+        if not out.exists():
+            os.replace(staging, out)
+        else:
+            for f in staging.iterdir():
+                os.replace(f, out / f.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def progress(message: str) -> None:
+    """A progress line on stderr for people watching a terminal (never on stdout)."""
+    if sys.stderr.isatty():
+        typer.echo(f"  … {message}", err=True)
+
+
+def parse_list(value: str, choices: Sequence[str], field: str) -> tuple[str, ...]:
+    """``"html, md"`` → ``("html", "md")``, each one of ``choices``; no duplicates."""
+    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    if not chosen or any(v not in choices for v in chosen):
+        raise InputError(field, value, f"must be a comma-separated list of {', '.join(choices)}")
+    return chosen
+
+
+def parse_langs(value: str) -> tuple[str, ...]:
+    """``--lang``: ``nb``, ``en``, ``nb,en`` or ``all``."""
+    from housingcalc.reports.i18n import LANGUAGES, check_lang
+
+    if value.strip().lower() in ("all", "both"):
+        return tuple(LANGUAGES)
+    chosen = tuple(dict.fromkeys(check_lang(v) for v in value.split(",") if v.strip()))
+    if not chosen:
+        raise InputError("--lang", value, f"must be one of {', '.join(LANGUAGES)} (or all)")
+    return chosen
+
+
+def out_option() -> Any:
+    return typer.Option("--out", "-o", metavar="DIR", help="Folder to write the report into.")
+
+
+def lang_option() -> Any:
+    return typer.Option(
+        "--lang", "-l", metavar="nb|en|all", help="Report language(s): nb, en, nb,en or all."
+    )

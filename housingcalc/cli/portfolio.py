@@ -9,10 +9,6 @@ exit code 2) and nothing is written.
 from __future__ import annotations
 
 import os
-import shutil
-import sys
-import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -26,8 +22,14 @@ from housingcalc.cli._common import (
     echo_table,
     fail,
     format_option,
+    lang_option,
     load_params,
+    out_option,
     parse_date,
+    parse_langs,
+    parse_list,
+    progress,
+    staged_folder,
 )
 from housingcalc.errors import CollectedErrors, InputError
 
@@ -62,11 +64,6 @@ ScenarioOption = Annotated[
 ]
 
 
-def _progress(message: str) -> None:
-    if sys.stderr.isatty():
-        typer.echo(f"  … {message}", err=True)
-
-
 def _kr(value: float | None) -> str:
     if value is None or value != value:
         return "–"
@@ -96,9 +93,9 @@ def _analyse(
             raise InputError("--years", years, "must be between 1 and 30")
         a = a.model_copy(update={"projection": a.projection.model_copy(update={"years": years})})
     ps = load_params(params)
-    _progress("reading the register")
+    progress("reading the register")
     reg = read_register(register)
-    _progress("calculating")
+    progress("calculating")
     try:
         res = analyse_portfolio(
             reg.frame, a, ps, parts=parts, source=str(register), notes=tuple(reg.notes)
@@ -422,43 +419,17 @@ def project(
 # -- report -----------------------------------------------------------------------------------
 
 
-def _choices(value: str, allowed: Sequence[str], option: str) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    bad = [v for v in chosen if v not in allowed]
-    if bad or not chosen:
-        raise InputError(option, value, f"must be a comma-separated list of {', '.join(allowed)}")
-    return chosen
-
-
-def _langs(value: str) -> tuple[str, ...]:
-    from housingcalc.reports.i18n import LANGUAGES, check_lang
-
-    if value.strip().lower() in ("all", "both"):
-        return tuple(LANGUAGES)
-    chosen = tuple(dict.fromkeys(check_lang(v) for v in value.split(",") if v.strip()))
-    if not chosen:
-        raise InputError("--lang", value, f"must be one of {', '.join(LANGUAGES)} (or all)")
-    return chosen
-
-
 def report(
     register: RegisterArg,
     scenario: ScenarioOption = None,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="DIR", help="Folder to write the report into.")
-    ] = Path("portfolio-report"),
+    out: Annotated[Path, out_option()] = Path("portfolio-report"),
     fmt: Annotated[
         str,
         typer.Option(
             "--format", "-f", metavar="html,xlsx,json", help="Formats to write (comma-separated)."
         ),
     ] = "html,xlsx,json",
-    lang: Annotated[
-        str,
-        typer.Option(
-            "--lang", "-l", metavar="nb|en|all", help="Report language(s): nb, en, nb,en or all."
-        ),
-    ] = "nb",
+    lang: Annotated[str, lang_option()] = "nb",
     per_unit: Annotated[
         bool | None,
         typer.Option(
@@ -480,10 +451,8 @@ def report(
     params: ParamsOption = None,
 ) -> None:
     """Write the portfolio report: HTML (charts inline), Excel workbook and JSON."""
-    formats = _choices(fmt, REPORT_FORMATS, "--format")
-    langs = _langs(lang)
-    if out.exists() and not out.is_dir():
-        fail(f"--out = {str(out)!r}: exists and is not a folder")
+    formats = parse_list(fmt, REPORT_FORMATS, "--format")
+    langs = parse_langs(lang)
     from housingcalc.reports.portfolio import (
         build_report,
         per_unit_frames,
@@ -496,16 +465,10 @@ def report(
     with_units = per_unit if per_unit is not None else reg.units <= PER_UNIT_AUTO_LIMIT
     frames = per_unit_frames(res) if with_units else None
     stem = register.stem
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; the report folder is not
     names: list[str] = []
-    try:
+    with staged_folder(out) as staging:
         for code in langs:
-            _progress(f"writing the report ({code})")
+            progress(f"writing the report ({code})")
             rep = build_report(
                 res,
                 code,
@@ -530,13 +493,6 @@ def report(
                 name = f"{stem}.{code}.json"
                 (staging / name).write_text(to_json(data) + "\n", "utf-8")
                 names.append(name)
-        if not out.exists():
-            os.replace(staging, out)
-        else:
-            for name in names:
-                os.replace(staging / name, out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     typer.echo(
         f"Portfolio report for {res.assumptions.name!r} ({reg.units} units, "
         f"{', '.join(langs)}) written to {out}{os.sep}:"
