@@ -27,6 +27,7 @@ Formulas
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -100,8 +101,31 @@ def pmt_oere(balance: Any, rate_e8: Any, n_terms: Any, terms_per_year: Any) -> I
     return pmt_1d(b.ravel(), r.ravel(), n.ravel(), tpy.ravel() * RATE_SCALE).reshape(b.shape)
 
 
+#: At most this many loans re-computing their annuity in one term are done with Python floats:
+#: some twenty numpy calls on tiny arrays cost more than the arithmetic (benchmarks/what_if.py).
+SMALL_PMT = 16
+
+
+def _pmt_small(b: I64, r: I64, n: I64, d: int) -> I64:
+    """:func:`pmt_1d` for a handful of loans, in Python floats with the same exact fallback."""
+    out = []
+    for bj, rj, nj in zip(b.tolist(), r.tolist(), n.tolist(), strict=True):
+        if rj == 0:
+            out.append((2 * bj + nj) // (2 * nj))
+            continue
+        i = rj / d
+        x = bj * i / -math.expm1(-nj * math.log1p(i))
+        fl = math.floor(x)
+        frac = x - fl
+        near = abs(frac - 0.5) <= 1e-12 * x + 1e-9
+        out.append(_pmt_exact(bj, rj, nj, d) if near else fl + (frac >= 0.5))
+    return np.array(out, dtype=np.int64)
+
+
 def pmt_1d(b: I64, r: I64, n: I64, d: I64 | int) -> I64:
     """:func:`pmt_oere` for 1-d int64 arrays of one shape; ``d = terms_per_year · 10**8``."""
+    if b.size <= SMALL_PMT and isinstance(d, int):
+        return _pmt_small(b, r, n, d)
     zero = r == 0
     any_zero = bool(zero.any())
     i = (np.where(zero, 1, r) if any_zero else r) / d

@@ -48,7 +48,7 @@ from housingcalc.calc.loans._exact import (
 )
 from housingcalc.calc.loans.model import LoanBatch
 
-CHUNK = 65_536
+CHUNK = 131_072  # one chunk per loan kind for 100 000 loans (benchmarks/what_if.py)
 
 
 @dataclass(frozen=True, eq=False)
