@@ -3,7 +3,9 @@ XLSX (Norwegian headers) and broken registers."""
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -224,25 +226,54 @@ def test_json_report_carries_the_tables(report_dir: Path) -> None:
     assert "per_unit" in data and len(data["per_unit"]["Units - valuation"]) == 277
 
 
-def test_workbook_converts_to_pdf_with_libreoffice(report_dir: Path, tmp_path: Path) -> None:
+def _libreoffice() -> str:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
-        pytest.skip("libreoffice is not installed")
-    subprocess.run(
-        [
-            office,
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(report_dir / "portfolio-example-register.en.xlsx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+        if os.environ.get("CI"):
+            pytest.fail("libreoffice is missing on CI: .ci/run must install libreoffice-calc-nogui")
+        pytest.skip("libreoffice is not installed (apt-get install libreoffice-calc-nogui)")
+    return office
+
+
+def test_workbook_opens_in_libreoffice_with_numbers_as_numbers(
+    report_dir: Path, tmp_path: Path
+) -> None:
+    """A real spreadsheet program opens the workbook: LibreOffice prints it to PDF, and exports
+    every sheet's raw cell values (not the text as shown), in which the valuation totals are the
+    same numbers as the JSON report's."""
+    office = _libreoffice()
+    workbook = report_dir / "portfolio-example-register.en.xlsx"
+    profile = f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}"
+    for target in (
+        "pdf",
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+    ):
+        subprocess.run(
+            [
+                office,
+                profile,
+                "--headless",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(tmp_path),
+                str(workbook),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
     assert (tmp_path / "portfolio-example-register.en.pdf").stat().st_size > 1000
+    rows = list(csv.reader((tmp_path / "portfolio-example-register.en-By district.csv").open()))
+    header = next(r for r in rows if r and r[0] == "District")
+    total = next(r for r in rows if r and r[0] == "Total")
+    cells = dict(zip(header, total, strict=False))
+    report = json.loads((report_dir / "portfolio-example-register.en.json").read_text("utf-8"))
+    value = runner.invoke(app, ["portfolio", "value", REGISTER, "-s", SCENARIO, "-f", "json"])
+    totals = json.loads(value.stdout)
+    assert float(cells["Market value"]) == pytest.approx(totals["market_value"], abs=0.01)
+    assert float(cells["Book value"]) == pytest.approx(totals["book_value"], abs=0.01)
+    assert report  # the JSON report of the same run exists and parses
 
 
 def test_report_from_a_users_xlsx_with_norwegian_headers(tmp_path: Path) -> None:
