@@ -24,6 +24,7 @@ from housingcalc.cli._common import (
     format_option,
     lang_option,
     load_params,
+    money,
     out_option,
     parse_date,
     parse_langs,
@@ -314,10 +315,12 @@ def tariff(
         rows,
         title=f"Cost-covering tariff: {tr.rate:g} kr per weighted m² a month",
     )
-    typer.echo(f"Cost to cover a year:          {_kr(tr.total_cost)}")
+    typer.echo(f"Cost to cover a year:          {money(tr.total_cost)}")
+    step = "øre" if tr.rounding == "ore" else "krone"
     typer.echo(
-        f"Rent collected a year:         {_kr(tr.collected_yearly)} "
-        f"(vacancy {tr.vacancy:.1%}, loss {tr.rent_loss:.1%})"
+        f"Rent collected a year:         {money(tr.collected_yearly)} "
+        f"(vacancy {tr.vacancy:.1%}, loss {tr.rent_loss:.1%}; "
+        f"residual {tr.residual_yearly:+.2f} kr, rents to the {step})"
     )
     typer.echo(f"Current rents a year:          {_kr(tr.current_rent_yearly)}")
     typer.echo(f"Gap a year (tariff − current): {_kr(tr.gap_yearly)}")

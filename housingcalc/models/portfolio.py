@@ -131,7 +131,9 @@ class TariffAssumptions(_Model):
     vacancy_rate: Share = 0.03
     rent_loss_rate: Share = 0.01
     administration_per_unit: Money = 0.0
-    rounding: Literal["ore", "krone"] = "krone"
+    #: "ore": rents to the øre, collected total within a few øre of the cost (the default);
+    #: "krone": whole-krone rents, the collected total a few kroner off (reported)
+    rounding: Literal["ore", "krone"] = "ore"
     #: size class → standard → weight (missing pairs are an error)
     weights: dict[str, dict[str, Annotated[float, Field(gt=0, le=10)]]] = Field(
         default_factory=lambda: {
