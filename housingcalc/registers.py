@@ -443,14 +443,16 @@ class _Raw:
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str]:
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    """The one reader of input files (:mod:`housingcalc.inputs`), with the cp1252 fallback."""
+    from housingcalc.errors import InputFileError
+    from housingcalc.inputs import decode_text
+
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
         raise CollectedErrors(source, ["file is empty"])
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+    try:
+        return decode_text(data, source, legacy=True)
+    except InputFileError as exc:
+        raise CollectedErrors(source, [exc.rule]) from None
 
 
 def _sniff(lines: Sequence[str]) -> tuple[int, str]:
@@ -500,10 +502,10 @@ def _read_csv(path: Path, source: str) -> _Raw:
     # line numbers as in the file: the header is on line header_line + 1
     frame.index = pd.RangeIndex(header_line + 2, header_line + 2 + len(frame), name="row")
     notes = []
-    if encoding != "utf-8-sig":
+    if encoding in ("cp1252", "latin-1"):
         notes.append(f"read as {encoding} text (not UTF-8)")
-    elif data[:3] == b"\xef\xbb\xbf":
-        notes.append("UTF-8 with byte-order mark")
+    elif encoding != "UTF-8":
+        notes.append(encoding)
     notes.append(f"separator {sep!r}" if sep != "\t" else "separator tab")
     if header_line > 0:
         notes.append(f"{header_line} line(s) above the header skipped")

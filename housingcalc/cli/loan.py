@@ -181,7 +181,9 @@ def loan(
     )
     frame = yearly_frame(the_loan) if yearly else schedule_frame(the_loan)
     if fmt == "csv":
-        typer.echo(frame.to_csv(index=False, float_format="%.2f"), nl=False)
+        from housingcalc.tabular import neutralise_frame  # every CSV writer, even all-numbers
+
+        typer.echo(neutralise_frame(frame).to_csv(index=False, float_format="%.2f"), nl=False)
         return
     summary = summary_dict(the_loan)
     if fmt == "json":

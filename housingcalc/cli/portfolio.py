@@ -111,7 +111,10 @@ def _analyse(
 
 
 def _csv(frame: pd.DataFrame) -> None:
-    typer.echo(frame.to_csv(index=False, float_format="%.2f", lineterminator="\n"), nl=False)
+    from housingcalc.tabular import neutralise_frame  # register text must not run as a formula
+
+    safe = neutralise_frame(frame)
+    typer.echo(safe.to_csv(index=False, float_format="%.2f", lineterminator="\n"), nl=False)
 
 
 # -- value ------------------------------------------------------------------------------------

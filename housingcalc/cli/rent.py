@@ -408,7 +408,9 @@ def read_csv(path: Path, what: str) -> pd.DataFrame:
     """A CSV file (comma or semicolon; with semicolons, decimal commas are read too)."""
     import pandas as pd
 
-    text = path.read_text("utf-8-sig")
+    from housingcalc.inputs import read_text_file
+
+    text = read_text_file(path, legacy=True)  # one reader: BOM, UTF-16, cp1252 as registers
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
         raise InputError(what, str(path), "the file is empty")
@@ -518,7 +520,9 @@ def tariff_cmd(
         )
     if units_out is not None:
         with atomic_write(units_out) as fh:
-            result.per_unit.to_csv(fh, index=False)
+            from housingcalc.tabular import neutralise_frame  # unit ids must not run as formulas
+
+            neutralise_frame(result.per_unit).to_csv(fh, index=False)
     if fmt == "json":
         out = result.summary()
         out["per_unit"] = (

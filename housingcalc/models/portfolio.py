@@ -314,12 +314,11 @@ def load_assumptions(path: str | Any) -> PortfolioAssumptions:
     from housingcalc.errors import ScenarioError
 
     p = Path(path)
+    from housingcalc.inputs import read_text_file
     from housingcalc.yamlio import load_yaml
 
-    try:
-        raw = load_yaml(p.read_text("utf-8"), str(p))  # YamlError is a one-line ScenarioError
-    except UnicodeDecodeError:
-        raise ScenarioError(str(p), "file", "must be UTF-8 text") from None
+    # one reader for every input file; YamlError is a one-line ScenarioError
+    raw = load_yaml(read_text_file(p), str(p))
     if not isinstance(raw, dict):
         raise ScenarioError(
             str(p), "file", "must be a mapping of keys (see scenarios/portfolio-example.yaml)"

@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from housingcalc.errors import ParameterError
+from housingcalc.errors import InputFileError, ParameterError
+from housingcalc.inputs import read_text_file
 from housingcalc.parameters.schema import ParameterFile
 from housingcalc.yamlio import YamlError, load_yaml
 
@@ -73,8 +74,8 @@ def read_folder(folder: Path) -> dict[str, tuple[ParameterFile, str]]:
         if path.is_file() and path.suffix in (".yaml", ".yml"):
             rel = path.relative_to(folder).as_posix()
             try:
-                text = path.read_text("utf-8")
-            except UnicodeDecodeError:
-                raise ParameterError(f"{path}: not UTF-8 text") from None
+                text = read_text_file(path)  # the one reader of input files (issue 11)
+            except InputFileError as exc:
+                raise ParameterError(str(exc)) from None
             out[name_from_path(rel)] = (parse_file(text, str(path)), str(path))
     return out
