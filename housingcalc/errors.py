@@ -6,6 +6,7 @@ user is a bug.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 
 
@@ -26,6 +27,8 @@ def shown_value(value: object, limit: int = SHOWN_VALUE_CHARS) -> str:
     '12.5'
     """
     text = str(value)
+    if isinstance(value, os.PathLike):  # a path the user gave is shown whole (the OS limits it)
+        return repr(text)
     cut = len(text) > limit
     body = text[:limit] + "…" if cut else text
     out = repr(body) if isinstance(value, str) else body

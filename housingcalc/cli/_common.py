@@ -246,9 +246,22 @@ def _output_error(option: str, path: Path, exc: OSError) -> InputError:
     folder or temporary file beside it)."""
     blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
     if blocker is not None and blocker != path:
-        return InputError(option, str(path), f"cannot be created: {blocker} is a file")
+        return InputError(option, path, f"cannot be created: {blocker} is a file")
     reason = (exc.strerror or type(exc).__name__).lower()
-    return InputError(option, str(path), f"cannot write there ({reason})")
+    return InputError(option, path, f"cannot write there ({reason})")
+
+
+def check_out_folder(out: Path, option: str = "--out") -> None:
+    """Refuse an output folder that cannot be written *before* the work is done: a path under
+    a file, a file, a folder without write permission (:func:`staged_folder` checks again)."""
+    if out.exists() and not out.is_dir():
+        raise InputError(option, out, "exists and is not a folder")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(option, out, f"cannot be created: {blocker} is a file")
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(option, out, "cannot write there (permission denied)")
 
 
 @contextmanager
@@ -267,7 +280,7 @@ def atomic_write(path: Path, mode: str = "w", *, option: str = "output file") ->
     written (under a file, no permission).
     """
     if path.is_dir():
-        raise InputError(option, str(path), "is a folder; give a file name")
+        raise InputError(option, path, "is a folder; give a file name")
     with _writable(option, path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -294,8 +307,7 @@ def staged_folder(out: Path, *, option: str = "--out") -> Iterator[Path]:
     written. When ``out`` already holds files of the same names (an earlier report), they are
     replaced and a ``note:`` line on stderr names them.
     """
-    if out.exists() and not out.is_dir():
-        raise InputError(option, str(out), "exists and is not a folder")
+    check_out_folder(out, option)
     with _writable(option, out):
         parent = out.resolve().parent
         parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ import typer
 
 from housingcalc.cli._common import (
     ParamsOption,
+    check_out_folder,
     lang_option,
     load_params,
     out_option,
@@ -60,6 +61,7 @@ def run(
 
     formats = parse_list(fmt, FORMATS, "--format")
     langs = parse_langs(lang)
+    check_out_folder(out)  # before the work: a path under a file, no permission
     progress("reading the scenario")
     if scenario is None:
         model, source, stem = (

@@ -94,8 +94,15 @@ def test_units_file_utf16_valid_but_odd(case: Case) -> None:
     weights = case.write("w.csv", "size_class,standard,weight\n2-rom,A,1.0\n")
     a = case.ok(["rent", "tariff", case.write("u8.csv", units), "--weights", weights, "-f", "json"])
     b = case.ok(
-        ["rent", "tariff", case.write("u16.csv", units.encode("utf-16")), "--weights", weights]
-        + ["-f", "json"]
+        [
+            "rent",
+            "tariff",
+            case.write("u16.csv", units.encode("utf-16")),
+            "--weights",
+            weights,
+            "-f",
+            "json",
+        ]
     )
     assert json.loads(a.stdout)["per_unit"] == json.loads(b.stdout)["per_unit"]
 

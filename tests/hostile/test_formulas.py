@@ -23,6 +23,7 @@ REGISTER = (
     "@SUM(A1),Storgata 2,-2+3,45,owned,2010-01-01,1500000,1000000,2100000,vacant\n"
 )
 
+
 def _portfolio(case: Case) -> str:
     """The packaged portfolio scenario without its named sales (units not in REGISTER)."""
     text = example("portfolio-example.yaml").read_text("utf-8")
@@ -104,13 +105,29 @@ def test_portfolio_excel_report(case: Case) -> None:
 
     reg = case.write("reg.csv", REGISTER)
     case.ok(
-        ["portfolio", "report", reg, "--scenario", _portfolio(case), "-o", case.out, "-f", "xlsx"]
-        + ["--lang", "en", "--per-unit"]
+        [
+            "portfolio",
+            "report",
+            reg,
+            "--scenario",
+            _portfolio(case),
+            "-o",
+            case.out,
+            "-f",
+            "xlsx",
+            "--lang",
+            "en",
+            "--per-unit",
+        ]
     )
     (book,) = sorted(case.out.glob("*.xlsx"))
     wb = openpyxl.load_workbook(book)
     texts = [
-        c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+        c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
     ]
     strings = [t for t in texts if isinstance(t, str)]
     assert "'" + HYPERLINK in strings and "'@SUM(A1)" in strings

@@ -32,14 +32,14 @@ def test_scenario_values(case: Case, old: str, new: str, field: str, rule: str) 
 
 
 def test_household_file_amount(case: Case) -> None:
-    path = case.write("h.yaml", replaced(example_text(HOUSEHOLD), "  savings: 40000", "  savings: 9e99"))
+    path = case.write(
+        "h.yaml", replaced(example_text(HOUSEHOLD), "  savings: 40000", "  savings: 9e99")
+    )
     case.refused(["afford", path], "household.savings", "plausible maximum")
 
 
 def test_register_cost(case: Case) -> None:
-    reg = case.write(
-        "reg.csv", REGISTER_HEAD + "A-1,Sentrum,60,2014-03-01,1e308,1650000,2900000\n"
-    )
+    reg = case.write("reg.csv", REGISTER_HEAD + "A-1,Sentrum,60,2014-03-01,1e308,1650000,2900000\n")
     line = case.refused(["portfolio", "value", reg], "row 2, acquisition_cost", "plausible maximum")
     assert f"{MAX_AMOUNT:,.0f}".replace(",", " ") in line
 
@@ -52,18 +52,43 @@ def test_register_year_9999(case: Case) -> None:
 @pytest.mark.parametrize(
     ("args", "needles"),
     [
-        (["grant", "write-down", "--grant", "500000", "--committed", "9999-01-01"], ["--committed"]),
+        (
+            ["grant", "write-down", "--grant", "500000", "--committed", "9999-01-01"],
+            ["--committed"],
+        ),
         (["afford", "HOUSEHOLD", "--at", "9999-01-01"], ["--at", "1900 and 2100"]),
         (["loan", "--amount", "1e308", "--rate", "5%", "--years", "25"], ["--amount", "maximum"]),
         (["loan", "--amount", "100000", "--rate", "5%", "--years", "1e308"], ["--years", "≤"]),
         (
-            ["rent", "--cost", "2000000", "--area", "1e308", "--fdv", "400", "--rate", "3.5%"]
-            + ["-m", "return"],
+            [
+                "rent",
+                "--cost",
+                "2000000",
+                "--area",
+                "1e308",
+                "--fdv",
+                "400",
+                "--rate",
+                "3.5%",
+                "-m",
+                "return",
+            ],
             ["--area", "plausible maximum"],
         ),
         (
-            ["rent", "--cost", "2000000", "--area", "60", "--fdv", "1e308", "--rate", "3.5%"]
-            + ["-m", "return"],
+            [
+                "rent",
+                "--cost",
+                "2000000",
+                "--area",
+                "60",
+                "--fdv",
+                "1e308",
+                "--rate",
+                "3.5%",
+                "-m",
+                "return",
+            ],
             ["--fdv", "plausible maximum"],
         ),
         (["afford", "HOUSEHOLD", "--price", "1e308"], ["--price", "plausible maximum"]),

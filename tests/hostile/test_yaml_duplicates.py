@@ -27,7 +27,9 @@ def test_scenario_price_pasted_twice(case: Case) -> None:
 
 
 def test_household_savings_twice(case: Case) -> None:
-    text = replaced(example_text(HOUSEHOLD), "  savings: 40000", "  savings: 40000\n  savings: 400000")
+    text = replaced(
+        example_text(HOUSEHOLD), "  savings: 40000", "  savings: 40000\n  savings: 400000"
+    )
     path = case.write("h.yaml", text)
     first = _line_of(text, "  savings: 40000")
     case.refused(["afford", path], "h.yaml", "key 'savings'", f"line {first} and line {first + 1}")
@@ -40,7 +42,9 @@ def test_flow_mapping_in_a_list(case: Case) -> None:
         "    - {name: Amir, age: 34, sex: male, age: 43}",
     )
     line = _line_of(text, "    - {name: Amir")
-    case.refused(["validate", case.write("s.yaml", text)], "key 'age'", f"line {line} and line {line}")
+    case.refused(
+        ["validate", case.write("s.yaml", text)], "key 'age'", f"line {line} and line {line}"
+    )
 
 
 def test_portfolio_scenario(case: Case) -> None:
