@@ -41,18 +41,24 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(EXIT_INPUT)
 
 
-def _cut_quoted(message: str) -> str:
-    """Cut every long quoted value a usage message echoes (see ``errors.shown_value``)."""
+def _cut_long_values(message: str) -> str:
+    """Cut every long value a usage message echoes (see ``errors.shown_value``): a quoted
+    value, or a long word without ``/`` (paths are shown whole)."""
     import re
 
     from housingcalc.errors import SHOWN_VALUE_CHARS
 
-    def cut(m: re.Match[str]) -> str:
-        body = m.group(2)
-        return f"{m.group(1)}{body[:SHOWN_VALUE_CHARS]}…{m.group(1)} ({len(body)} characters)"
+    n = SHOWN_VALUE_CHARS
 
-    long_quoted = r"(['\"])([^'\"]{" + str(SHOWN_VALUE_CHARS + 1) + r",})\1"
-    return re.sub(long_quoted, cut, message)
+    def cut(m: re.Match[str]) -> str:
+        q, body = m.group(1) or "", m.group(2)
+        if "/" in body or "\\" in body:
+            return m.group(0)
+        return f"{q}{body[:n]}…{q} ({len(body)} characters)"
+
+    quoted = r"(['\"])([^'\"]{" + str(n + 1) + r",})\1"
+    message = re.sub(quoted, cut, message)
+    return re.sub(r"()(?<![\w…])([^\s'\"()…]{" + str(n + 1) + r",})", cut, message)
 
 
 class HousingcalcGroup(TyperGroup):
@@ -78,7 +84,7 @@ class HousingcalcGroup(TyperGroup):
             typer.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc))
             rv = 0
         except click_exc.UsageError as exc:
-            message = _cut_quoted(exc.format_message().replace("\n", " "))
+            message = _cut_long_values(exc.format_message().replace("\n", " "))
             hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
             fail(f"{message}{hint}")
         except CollectedErrors as exc:
