@@ -47,7 +47,8 @@ ADULT = "    - {name: Amir, age: 34, sex: male}"
 def test_scenario(case: Case, old: str, new: str, field: str, rule: str) -> None:
     path = case.write("s.yaml", replaced(example_text(SCENARIO), old, new))
     case.refused(["validate", path], field, rule)
-    case.refused(["run", path, "-o", case.out], field, rule)
+    if "municipality" in field:  # checked with the rule values, in `run` as in `validate`
+        case.refused(["run", path, "-o", case.out], field, rule)
 
 
 def test_scenario_municipality_by_number_valid_but_odd(case: Case) -> None:
