@@ -74,7 +74,9 @@ def parse_assignment(text: str, option: str = OPTION) -> Assignment:
     path = path.strip()
     parts = tuple(p.strip() for p in path.split("."))
     if not path or any(not p for p in parts):
-        raise InputError(option, text, "the path before '=' must be dotted keys, e.g. dwelling.price")
+        raise InputError(
+            option, text, "the path before '=' must be dotted keys, e.g. dwelling.price"
+        )
     if not value_text.strip():
         raise InputError(option, text, "give a value after '=' (write null to clear a field)")
     try:
@@ -156,7 +158,9 @@ def _set(root: Any, a: Assignment, root_type: Any, option: str) -> None:
         if isinstance(node, list) or (node is None and _is_list_type(node_type)):
             if not part.lstrip("-").isdigit():
                 raise InputError(
-                    option, a.text, f"{prefix} is a list: give an item number (0, 1, …), not {part!r}"
+                    option,
+                    a.text,
+                    f"{prefix} is a list: give an item number (0, 1, …), not {part!r}",
                 )
             index = int(part)
             size = len(node) if isinstance(node, list) else 0
