@@ -19,7 +19,8 @@ example name) or a household file and apply the overrides: the CLI (``run``, ``a
 ``solve``, ``compare``) and the browser workspace call these.
 
 >>> raw = {"purchase": {"price_rule": "year0"}, "household": {"income": [{"monthly": 1}]}}
->>> out = apply_overrides(raw, ["purchase.price_rule=appraisal", "household.income.0.monthly=26000"])
+>>> sets = ["purchase.price_rule=appraisal", "household.income.0.monthly=26000"]
+>>> out = apply_overrides(raw, sets)
 >>> out["purchase"]["price_rule"], out["household"]["income"][0]["monthly"], raw["purchase"]
 ('appraisal', 26000, {'price_rule': 'year0'})
 """
@@ -125,8 +126,8 @@ def _child(node_type: Any, key: str | int) -> tuple[Any, list[str] | None]:
             args = [a for a in get_args(t) if a is not Ellipsis]
             return (args[0] if args else None), None
         if origin in (dict, Mapping) and isinstance(key, str):
-            args = get_args(t)
-            return (args[1] if len(args) == 2 else None), None
+            kv = get_args(t)
+            return (kv[1] if len(kv) == 2 else None), None
     return None, None
 
 
@@ -185,10 +186,11 @@ def _set(root: Any, a: Assignment, root_type: Any, option: str) -> None:
             raise InputError(
                 option, a.text, f"{prefix} = {node!r} is a single value, it has no field {part!r}"
             )
+        container: Any = node
         if last:
-            node[key] = copy.deepcopy(a.value)
+            container[key] = copy.deepcopy(a.value)
             return
-        nxt = node[key] if (isinstance(node, list) or key in node) else None
+        nxt = container[key] if (isinstance(node, list) or key in node) else None
         if nxt is None:
             if _is_list_type(child_type):
                 raise InputError(
@@ -198,7 +200,7 @@ def _set(root: Any, a: Assignment, root_type: Any, option: str) -> None:
                     "empty)",
                 )
             nxt = {}
-            node[key] = nxt
+            container[key] = nxt
         node, node_type = nxt, child_type
         done.append(str(part))
 
@@ -223,9 +225,8 @@ def apply_overrides(
     if isinstance(model, Mapping):
         from pydantic import create_model
 
-        root_type = create_model(  # a throw-away model naming the wrapper's keys
-            "_Root", **{k: (v | None, None) for k, v in model.items()}
-        )
+        fields: dict[str, Any] = {k: (v | None, None) for k, v in model.items()}
+        root_type = create_model("_Root", **fields)  # a throw-away model naming the wrapper's keys
     for item in assignments:
         a = item if isinstance(item, Assignment) else parse_assignment(item, option)
         _set(out, a, root_type, option)
