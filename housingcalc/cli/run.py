@@ -75,6 +75,7 @@ def run(
         source=source,
         templates=templates,
         progress=progress,
+        raw=loaded.raw,
     )
     progress("writing the files")
     with staged_folder(out) as stage:

@@ -8,12 +8,27 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from housingcalc.calc.solve import Check, Solution
+    from housingcalc.calc.verdict import Verdict
+    from housingcalc.parameters import ParameterSet
 
-__all__ = ["plain", "solution_json"]
+__all__ = [
+    "OUTCOME_LABELS",
+    "VerdictReason",
+    "VerdictSection",
+    "WayOut",
+    "plain",
+    "solution_json",
+    "verdict_json",
+    "verdict_section",
+    "ways_out",
+]
 
 
 def plain(obj: Any, *, money_decimals: int = 2) -> Any:
@@ -38,8 +53,11 @@ def plain(obj: Any, *, money_decimals: int = 2) -> Any:
 
 
 def _round(name: str, value: Any) -> Any:
+    """Money to the øre; rates and other fractions (named ``*rate*``/``*share*``, or below 1
+    in size, such as a rate rise) to 6 decimals."""
     if isinstance(value, float) and not isinstance(value, bool):
-        return round(value, 6 if ("rate" in name or "share" in name) else 2)
+        fraction = "rate" in name or "share" in name or abs(value) < 1
+        return round(value, 6 if fraction else 2)
     return value
 
 
@@ -61,3 +79,111 @@ def solution_json(sol: Solution, *, source: str) -> dict[str, Any]:
     d["source"] = source
     d["found"] = sol.answer is not None
     return d
+
+
+# -- the verdict --------------------------------------------------------------------------------
+
+
+class VerdictReason(BaseModel):
+    """One reason of the verdict; the templates word it by ``code`` and ``weight``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str
+    weight: str  # for | condition | against
+    numbers: dict[str, float | str | None]
+
+
+class WayOut(BaseModel):
+    """One way to close a failing case's gap (a ``solve`` answer in the verdict's month)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    target: str
+    answer: float | None
+    limit: float | None
+    within_limit: bool | None
+    reason: str | None
+    set: list[str]
+
+
+class VerdictSection(BaseModel):
+    """The verdict the report renders (``templates/_verdict.*.j2``): ``outcome`` (one of
+    ``housingcalc.calc.verdict.OUTCOMES``), ``label`` (its message id), the ``reasons``, and for a
+    failing case ``gap_month`` (NOK a month the stress test fails by in ``month``) and
+    ``ways`` to close it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    outcome: str
+    label: str
+    month: dt.date
+    stress_rate: float
+    gap_month: float | None
+    reasons: list[VerdictReason]
+    ways: list[WayOut]
+
+
+def N_(message: str) -> str:
+    """Mark a message id for the catalogues (gettext's ``N_``)."""
+    return message
+
+
+#: outcome → message id of its label
+OUTCOME_LABELS = {
+    "recommend": N_("Recommend"),
+    "recommend_with_conditions": N_("Recommend with conditions"),
+    "not_yet": N_("Not yet"),
+    "not_advisable": N_("Not advisable"),
+}
+
+
+def verdict_section(verdict: Verdict, ways: Sequence[Solution] = ()) -> VerdictSection:
+    return VerdictSection(
+        outcome=verdict.outcome,
+        label=OUTCOME_LABELS[verdict.outcome],
+        month=verdict.month,
+        stress_rate=verdict.stress_rate,
+        gap_month=verdict.gap_month,
+        reasons=[
+            VerdictReason(code=r.code, weight=r.weight, numbers=r.numbers) for r in verdict.reasons
+        ],
+        ways=[
+            WayOut(
+                target=w.target,
+                answer=w.answer,
+                limit=w.limit,
+                within_limit=w.within_limit,
+                reason=w.reason,
+                set=list(w.set),
+            )
+            for w in ways
+        ],
+    )
+
+
+def verdict_json(verdict: Verdict, ways: Sequence[Solution] = ()) -> dict[str, Any]:
+    """The run JSON's ``verdict``: ``outcome``, ``reasons`` (code, weight, numbers),
+    ``gap_month`` (NOK a month a failing case fails by; ``null`` when it passes), ``month``,
+    ``stress_rate``, ``thresholds`` (the policy values used) and ``ways`` (``solve`` answers for
+    grant and price, each with its ``set`` list)."""
+    d: dict[str, Any] = plain(verdict)
+    d["reasons"] = [plain(r) for r in verdict.reasons]
+    d["ways"] = [solution_json(w, source="") | {"source": None} for w in ways]
+    return d
+
+
+def ways_out(
+    raw: Mapping[str, Any] | None, params: ParameterSet, verdict: Verdict
+) -> list[Solution]:
+    """For a failing verdict, ``solve`` for the grant and the price in its month (nothing for
+    a passing one, or without the raw mapping to apply them to)."""
+    if raw is None or verdict.gap_month is None:
+        return []
+    from housingcalc.calc.solve import solve
+
+    return [solve(raw, params, target, month=verdict.month) for target in WAYS]
+
+
+#: What a failing report solves for, in order.
+WAYS = ("grant", "price")
