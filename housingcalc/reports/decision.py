@@ -14,15 +14,22 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
+    from housingcalc.calc.compare import Comparison
     from housingcalc.calc.solve import Check, Solution
     from housingcalc.calc.verdict import Verdict
     from housingcalc.parameters import ParameterSet
 
 __all__ = [
+    "COMPARE_ROWS",
     "OUTCOME_LABELS",
+    "CompareColumn",
+    "CompareReport",
+    "CompareRow",
     "VerdictReason",
     "VerdictSection",
     "WayOut",
+    "compare_context",
+    "comparison_json",
     "plain",
     "solution_json",
     "verdict_json",
@@ -187,3 +194,105 @@ def ways_out(
 
 #: What a failing report solves for, in order.
 WAYS = ("grant", "price")
+
+
+# -- offers side by side ------------------------------------------------------------------------
+
+
+class CompareColumn(BaseModel):
+    """One offer's column head: its label, its terms, and its value of each differing term."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str
+    terms: list[str]
+    differing: list[tuple[str, str]]  # (path, this offer's value)
+    outcome: str
+    outcome_label: str  # message id
+
+
+class CompareRow(BaseModel):
+    """One figure across the offers; ``kind`` says how the templates format it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    label: str  # message id
+    kind: str  # nok | month | text
+    values: list[Any]
+
+
+class CompareReport(BaseModel):
+    """The context ``compare.html.j2`` and ``compare.md.j2`` render."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario_name: str
+    source: str
+    lang: str
+    generated_on: dt.date
+    columns: list[CompareColumn]
+    rows: list[CompareRow]
+
+
+#: (key, message id, kind) of each row of the comparison, in order.
+COMPARE_ROWS = (
+    ("purchase_month", N_("Earliest purchase month"), "month"),
+    ("monthly_cost_before", N_("Monthly cost before the purchase"), "nok"),
+    ("monthly_cost_after", N_("Monthly cost after the purchase (first year)"), "nok"),
+    ("price", N_("Price"), "nok"),
+    ("grant_needed", N_("Establishment grant needed"), "nok"),
+    ("start_loan", N_("Start loan"), "nok"),
+    ("left_over", N_("Left over each month after the purchase (first year)"), "nok"),
+    ("net_wealth_10y", N_("Net wealth 10 years after the purchase"), "nok"),
+    ("net_wealth_10y_renting", N_("Net wealth at the same time, renting on"), "nok"),
+    ("municipality_cash", N_("Municipality: cash from the sale"), "nok"),
+    ("municipality_npv", N_("Municipality: present value of selling rather than keeping"), "nok"),
+)
+
+
+def compare_context(
+    comparison: Comparison, *, scenario_name: str, source: str, lang: str, generated_on: dt.date
+) -> CompareReport:
+    columns = [
+        CompareColumn(
+            label=o.label,
+            terms=list(o.terms),
+            differing=[(path, values[i]) for path, values in comparison.differing.items()],
+            outcome=o.verdict.outcome,
+            outcome_label=OUTCOME_LABELS[o.verdict.outcome],
+        )
+        for i, o in enumerate(comparison.offers)
+    ]
+    rows = [
+        CompareRow(
+            key=key, label=label, kind=kind, values=[getattr(o, key) for o in comparison.offers]
+        )
+        for key, label, kind in COMPARE_ROWS
+    ]
+    return CompareReport(
+        scenario_name=scenario_name,
+        source=source,
+        lang=lang,
+        generated_on=generated_on,
+        columns=columns,
+        rows=rows,
+    )
+
+
+def comparison_json(comparison: Comparison, *, source: str, scenario_name: str) -> dict[str, Any]:
+    """``compare --format json``: ``offers``, one entry per ``--offer`` in order, each with its
+    ``terms``, its value of every ``differing`` term, the figures and its ``verdict``."""
+    offers = []
+    for i, o in enumerate(comparison.offers):
+        d: dict[str, Any] = {k: v for k, v in plain(o).items() if k not in ("verdict", "terms")}
+        d["terms"] = list(o.terms)
+        d["differing"] = {path: values[i] for path, values in comparison.differing.items()}
+        d["verdict"] = verdict_json(o.verdict)
+        offers.append(d)
+    return {
+        "source": source,
+        "scenario_name": scenario_name,
+        "differing": {k: list(v) for k, v in comparison.differing.items()},
+        "offers": offers,
+    }
