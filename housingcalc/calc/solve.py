@@ -300,7 +300,7 @@ def _income_stream(s: Scenario, stream: int | None) -> int:
         kind = streams[stream].kind
         if streams[stream].monthly is None and streams[stream].yearly is None:
             raise InputError(
-                "--stream", stream, f"a {kind} stream's amount is set by rule, not by the file"
+                "--stream", stream, f"the {kind} stream's amount is set by rule, not in the file"
             )
         return stream
     for k, inc in enumerate(streams):
@@ -386,7 +386,7 @@ def _search(case: _Case, target: str, current: float | None, now: PurchaseTests)
     f = _Found()
     if target == "grant":
         eg = base.financing.establishment_grant
-        if eg.amount == "need" and eg.max > 0:
+        if eg.amount == "need":
             f.limit, f.limit_name = eg.max, "financing.establishment_grant.max"
         hi = max(math.ceil(float(now.start_loan[0] + now.establishment_grant[0])), 0)
         f.answer = _bisect_min(ok, 0, hi) if ok(hi) else None
