@@ -42,8 +42,8 @@ Each reason is a :class:`Reason` with a ``code``, its ``weight`` (``for``, ``con
 
 The thresholds are parameters under ``housingcalc_policy/verdict/`` — housingcalc's own
 policy defaults, not law, overridable with ``--params``. The month of a failing verdict is the
-scenario's purchase month if fixed, else the earliest month the contract allows (the month
-``solve`` answers for by default).
+scenario's purchase month if fixed, else the month of the option period nearest to passing
+(the smallest gap); the report's ways to close the gap are ``solve``'s answers in that month.
 """
 
 from __future__ import annotations
@@ -105,11 +105,19 @@ class Verdict:
 
 def verdict_month(result: RentToOwnResult) -> dt.date:
     """The month a verdict speaks of: the purchase month; for a failing case the scenario's
-    month if fixed, else the earliest month the contract allows."""
+    month if fixed, else the month of the option period nearest to passing (the smallest
+    gap, the earliest of equals)."""
+    from housingcalc.calc.solve import stress_gap
+
     if result.purchase is not None:
         return result.purchase.month
     target = result.scenario.purchase.month
-    return target if isinstance(target, dt.date) else result.earliest_allowed
+    if isinstance(target, dt.date):
+        return target
+    t = result.tests
+    years = result.scenario.financing.start_loan.years
+    gaps = [stress_gap(t, j, years) for j in range(len(t.month))]
+    return t.month[gaps.index(min(gaps))]
 
 
 def _m(d: dt.date | None) -> str | None:

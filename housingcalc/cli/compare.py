@@ -15,7 +15,6 @@ from housingcalc.cli._common import (
     check_format,
     echo_table,
     format_option,
-    lang_option,
     load_params,
     money,
 )
@@ -56,7 +55,10 @@ def compare(
     sets: SetOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(FORMATS, "table")] = "table",
-    lang: Annotated[str, lang_option()] = "en",
+    lang: Annotated[
+        str,
+        typer.Option("--lang", "-l", metavar="nb|en", help="Language of the HTML and Markdown."),
+    ] = "en",
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", metavar="FILE", help="Write to FILE instead of the screen."),
@@ -88,11 +90,11 @@ def compare(
 
         text = to_json(comparison_json(result, source=loaded.source, scenario_name=name))
     elif fmt in ("html", "md"):
-        from housingcalc.cli._common import parse_langs
         from housingcalc.reports.decision import compare_context
+        from housingcalc.reports.i18n import check_lang
         from housingcalc.reports.render import render
 
-        code = parse_langs(lang)[0]
+        code = check_lang(lang)
         context = compare_context(
             result,
             scenario_name=name,
