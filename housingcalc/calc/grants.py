@@ -465,6 +465,14 @@ def find_group(
 
     def match(gid: str, how: str, name: str | None) -> GroupMatch:
         g = groups[gid]
+        if g.get("rate_per_m2") is None:  # a group whose rate the source did not give
+            raise InputError(
+                "municipality" if name is not None else "group",
+                name if name is not None else gid,
+                f"falls in {g.get('name', gid)!r} of {table_label}, whose rate per m² is not "
+                "packaged (not found in the source); give the rate with --params "
+                f"({GROUP_RATES})",
+            )
         return GroupMatch(
             group_id=gid,
             group_name=str(g.get("name", gid)),
