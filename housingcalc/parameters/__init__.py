@@ -53,6 +53,8 @@ class ResolvedValue:
     expected_update: dt.date | None = None
     #: the series' cadence in words ("yearly on 1 May")
     cadence: str | None = None
+    #: set by ``ParameterSet.used()``: read at or after ``expected_update`` (probably stale)
+    stale: bool = False
 
     @property
     def source(self) -> str:
@@ -73,6 +75,7 @@ class ResolvedValue:
             "origin": self.origin,
             "cadence": self.cadence,
             "expected_update": self.expected_update.isoformat() if self.expected_update else None,
+            "stale": self.stale,
         }
 
 
@@ -105,8 +108,8 @@ class StaleValue:
         return (
             f"{self.series}: using {_short_value(self.value)} {self.unit} in force since "
             f"{self.in_force_since.isoformat()}; a newer value normally applies from "
-            f"{self.expected_update.isoformat()} ({self.cadence}) — check it and override with "
-            "--params (or `housingcalc params update`)"
+            f"{self.expected_update.isoformat()} ({self.cadence}); check it and override it with "
+            "--params"
         )
 
 
@@ -271,8 +274,15 @@ class ParameterSet:
 
     # -- tracing ----------------------------------------------------------------------------
     def used(self) -> list[ResolvedValue]:
-        """Every value read since creation (or the last ``reset_trace``), sorted by name."""
-        return [self._used[k] for k in sorted(self._used)]
+        """Every value read since creation (or the last ``reset_trace``), sorted by name;
+        a value that ``stale()`` lists is marked ``stale=True``."""
+        from dataclasses import replace
+
+        stale = {(v.series, v.in_force_since) for v in self.stale()}
+        return [
+            replace(self._used[k], stale=True) if k in stale else self._used[k]
+            for k in sorted(self._used)
+        ]
 
     def reset_trace(self) -> None:
         self._used.clear()

@@ -28,6 +28,7 @@ UNITS = (
     "months",
     "m2",
     "count",
+    "index",
     "table",
 )
 

@@ -269,6 +269,9 @@ class SourceRow(BaseModel):
     confidence: str
     flagged: bool
     notes: str | None
+    #: probably out of date: a newer value normally applies from ``expected_update``
+    stale: bool = False
+    expected_update: dt.date | None = None
 
 
 class HouseholdReport(BaseModel):
@@ -690,6 +693,8 @@ def source_rows(used: Sequence[ResolvedValue], lang: str) -> list[SourceRow]:
                 confidence=v.confidence,
                 flagged=v.confidence != "confirmed",
                 notes=v.notes,
+                stale=v.stale,
+                expected_update=v.expected_update,
             )
         )
     return rows
@@ -991,5 +996,6 @@ def produce_report(
                 files[f"{stem}.{lang}.md"] = render("household.md.j2", context, lang, templates)
     if "json" in formats:
         data = _plain(result_json(result, used, source=source))
+        data["stale"] = [v.as_dict() for v in ps.stale()]
         files[f"{stem}.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return files
