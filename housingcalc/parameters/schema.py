@@ -239,7 +239,14 @@ def check_value(value: Any, unit: str, bounds: PlausibleRange | None) -> str | N
     numbers; text is refused. With ``bounds``, every number must lie within them.
     """
     if unit != "table" and isinstance(value, str):
-        return f"{value[:40]!r} is text; a {unit} series holds numbers"
+        try:
+            float(value)
+        except ValueError:
+            return f"{value[:40]!r} is text; a {unit} series holds numbers"
+        return (
+            f"{value[:40]!r} is read as text, not a number (YAML needs a decimal point in an "
+            "exponent: 1.0e6)"
+        )
     for path, leaf in numbers_in(value):
         textual = any(part.split("[")[0] in _TEXT_KEYS for part in path.split("."))
         if leaf is None:
