@@ -538,7 +538,9 @@ def _floating_path(s: Scenario, ps: ParameterSet, months: list[dt.date]) -> F64:
         base = path[0].rate
     else:
         try:
-            base = ps.number("husbanken.rates.floating_effective", months[0])
+            from housingcalc.parameters.rates import husbanken_effective
+
+            base = husbanken_effective(ps, "floating", months[0])
         except ParameterNotFound as exc:
             raise ScenarioError(
                 "assumptions.rate_path", "[]", f"{exc}; give the rate at move-in in the rate path"
@@ -672,8 +674,12 @@ def _start_loan_rates(
         if terms.rate is not None:
             fixed = terms.rate
         else:
-            table = ps.value("husbanken.rates.fixed_effective", inp.months[p])
-            fixed = float(table[terms.fixed_years]) + margin
+            from housingcalc.parameters.rates import husbanken_effective
+
+            fixed = (
+                husbanken_effective(ps, "fixed", inp.months[p], fixed_years=terms.fixed_years)
+                + margin
+            )
         end = min(p + terms.fixed_years * 12, inp.n)
         eff[p:end] = fixed
     eff = eff + shift

@@ -271,6 +271,9 @@ class SourceRow(BaseModel):
     confidence: str
     flagged: bool
     notes: str | None
+    #: probably out of date: a newer value normally applies from ``expected_update``
+    stale: bool = False
+    expected_update: dt.date | None = None
 
 
 class HouseholdReport(BaseModel):
@@ -693,6 +696,8 @@ def source_rows(used: Sequence[ResolvedValue], lang: str) -> list[SourceRow]:
                 confidence=v.confidence,
                 flagged=v.confidence != "confirmed",
                 notes=v.notes,
+                stale=v.stale,
+                expected_update=v.expected_update,
             )
         )
     return rows
@@ -1014,5 +1019,6 @@ def produce_report(
                 files[f"{stem}.{lang}.md"] = render("household.md.j2", context, lang, templates)
     if "json" in formats:
         data = _plain(result_json(result, used, source=source, verdict=verdict_json(verdict, ways)))
+        data["stale"] = [v.as_dict() for v in ps.stale()]
         files[f"{stem}.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return files
