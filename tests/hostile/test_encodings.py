@@ -42,6 +42,13 @@ def test_household_file_in_any_unicode_with_bom_valid_but_odd(case: Case, encodi
 def test_scenario_in_utf16_valid_but_odd(case: Case) -> None:
     path = case.write("s.yaml", example_text(SCENARIO).encode("utf-16"))
     assert "ok" in case.ok(["validate", path]).stdout
+    # `run` (through --set's reader) gives the same report as from the UTF-8 file
+    plain = case.write("p.yaml", example_text(SCENARIO))
+    case.ok(["run", plain, "-o", case.root / "a", "-f", "json", "--set", "name=X"])
+    case.ok(["run", path, "-o", case.root / "b", "-f", "json", "--set", "name=X"])
+    a = json.loads((case.root / "a" / "p.json").read_text("utf-8"))
+    b = json.loads((case.root / "b" / "s.json").read_text("utf-8"))
+    assert a["timeline"] == b["timeline"]
 
 
 @pytest.mark.parametrize("command", ["afford", "validate", "portfolio-scenario", "register"])
