@@ -320,3 +320,16 @@ def lang_option() -> Any:
     return typer.Option(
         "--lang", "-l", metavar="nb|en|all", help="Report language(s): nb, en, nb,en or all."
     )
+
+
+#: ``--set PATH=VALUE`` (repeatable): override a field of the input file (housingcalc.overrides).
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Override a field of the file by its dotted path as written in the file, list "
+        "items by number (household.income.1.monthly=26000); repeatable. Checked as the file is.",
+        show_default=False,
+    ),
+]
