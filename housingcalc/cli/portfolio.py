@@ -49,7 +49,8 @@ RegisterArg = Annotated[
     Path,
     typer.Argument(
         metavar="REGISTER",
-        help="The register: CSV, XLSX (or Parquet with pyarrow).",
+        help="The register: CSV, XLSX (or Parquet with pyarrow), or the name of a packaged "
+        "example register (`housingcalc scenarios list`).",
         show_default=False,
     ),
 ]
@@ -59,7 +60,8 @@ ScenarioOption = Annotated[
         "--scenario",
         "-s",
         metavar="FILE",
-        help="Portfolio assumptions (YAML); see scenarios/portfolio-example.yaml. "
+        help="Portfolio assumptions (YAML), or the name of a packaged example "
+        "(portfolio-example). "
         "Default: built-in defaults valued at --at (today).",
     ),
 ]
@@ -82,9 +84,10 @@ def _analyse(
     from housingcalc.calc.portfolio import analyse_portfolio
     from housingcalc.models.portfolio import PortfolioAssumptions, load_assumptions
     from housingcalc.registers import read_register
+    from housingcalc.scenarios import resolve_example
 
     if scenario is not None:
-        a = load_assumptions(scenario)
+        a = load_assumptions(resolve_example(scenario, ("portfolio",)))
         if at is not None:
             a = a.model_copy(update={"valuation_date": parse_date(at)})
     else:
@@ -95,7 +98,7 @@ def _analyse(
         a = a.model_copy(update={"projection": a.projection.model_copy(update={"years": years})})
     ps = load_params(params)
     progress("reading the register")
-    reg = read_register(register)
+    reg = read_register(resolve_example(register, ("register",)))
     progress("calculating")
     try:
         res = analyse_portfolio(
