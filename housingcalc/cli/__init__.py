@@ -1,7 +1,7 @@
 """The ``housingcalc`` command line: parse → load → one library call → render.
 
 Each command lives in its own module with a ``register(app)`` function. Heavy libraries
-(numpy, pandas, matplotlib) are imported inside the commands, so ``housingcalc --help``
+(numpy, pandas, jinja2) are imported inside the commands, so ``housingcalc --help``
 starts fast.
 """
 

@@ -130,6 +130,9 @@ class ParameterSet:
     def __init__(self, series: dict[str, Series]) -> None:
         self._series = dict(sorted(series.items()))
         self._used: dict[tuple[str, dt.date], ResolvedValue] = {}
+        # (name as asked, date as given) → (full name, value): a run reads the same few values
+        # for every month of a path (issue 12 §7: ~18 000 reads for one `housingcalc run`)
+        self._memo: dict[tuple[str, object], tuple[str, ResolvedValue]] = {}
 
     # -- lookup -----------------------------------------------------------------------------
     def names(self) -> list[str]:
@@ -156,8 +159,11 @@ class ParameterSet:
         return s
 
     def get(self, name: str, at: dt.date | str) -> ResolvedValue:
-        full = self.resolve_name(name)
-        resolved = self._series[full].at(_as_date(at))
+        hit = self._memo.get((name, at))
+        if hit is None:
+            full = self.resolve_name(name)
+            hit = self._memo[(name, at)] = (full, self._series[full].at(_as_date(at)))
+        full, resolved = hit
         self._used.setdefault((full, resolved.effective), resolved)
         return resolved
 
