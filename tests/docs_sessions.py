@@ -26,11 +26,11 @@ files the commands need, with a shell command run in the temporary folder first:
     -->
 
 ``lines A-B,C`` keeps those output lines, ``grep REGEX`` the lines the regular expression
-finds, ``until REGEX`` the lines up to the first it finds, ``drop REGEX`` leaves out the lines it finds (from all lines, or from those kept);
-clauses are separated by ``; ``. Where lines are left out the block shows one ``…`` line.
-``$ echo $?`` after a command shows its exit code. A block shown in the text can be a file
-the sessions of the same document read: mark it ``<!-- session-file: units.csv -->`` on the
-line before its fence.
+finds, ``until REGEX`` the lines up to the first it finds, ``drop REGEX`` leaves out the
+lines it finds (from all lines, or from those kept); clauses are separated by ``; ``. Where
+lines are left out the block shows one ``…`` line. ``$ echo $?`` after a command shows its
+exit code. A block shown in the text can be a file the sessions of the same document read:
+mark it ``<!-- session-file: units.csv -->`` on the line before its fence.
 """
 
 from __future__ import annotations
@@ -227,7 +227,8 @@ def select(lines: list[str], spec: str | None) -> list[str]:
             numbers |= set(range(1, first + 1))
         else:
             raise ValueError(
-                f"session filter {clause!r}: expected `lines A-B`, `grep REGEX`, `until REGEX` or `drop REGEX`"
+                f"session filter {clause!r}: expected `lines A-B`, `grep REGEX`, "
+                "`until REGEX` or `drop REGEX`"
             )
     keep_all = not numbers and not patterns
     out: list[str] = []
