@@ -267,10 +267,9 @@ def line_chart(chart: LineChart, fmt: Formatter) -> str:
     if chart.zero_line:
         low, high = min(low, 0.0), max(high, 0.0)
     y = c.y_axis(nice_ticks(low, high), fmt)
-    x_lo = min(xs, default=0)
-    x_hi = max(xs, default=1)
-    pad = (x_hi - x_lo) * 0.01
-    x_lo, x_hi = x_lo - pad, x_hi + pad
+    first, last = float(min(xs, default=0)), float(max(xs, default=1))
+    pad = (last - first) * 0.01
+    x_lo, x_hi = first - pad, last + pad
     x_span = (x_hi - x_lo) or 1.0
 
     def x(ordinal: float) -> float:

@@ -878,22 +878,11 @@ def key_figures(result: RentToOwnResult) -> dict[str, Any]:
 
 
 def _plain(obj: Any) -> Any:
-    """Dataclasses/dates/numpy to JSON-ready values."""
-    import numpy as np
+    """Dataclasses/dates/numpy to JSON-ready values, floats to 6 decimals
+    (:func:`housingcalc.output.rounded`)."""
+    from housingcalc.output import rounded
 
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if isinstance(obj, (np.floating, float)):
-        return round(float(obj), 6)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, np.ndarray):
-        return [_plain(v) for v in obj.tolist()]
-    return obj
+    return rounded(obj, 6)
 
 
 def result_json(
@@ -959,8 +948,6 @@ def produce_report(
     File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``. Nothing is
     written here; every file is complete before the caller writes any of them.
     """
-    import json
-
     from housingcalc.calc.rent_to_own import run_rent_to_own
     from housingcalc.reports.render import render
 
@@ -990,6 +977,7 @@ def produce_report(
                 say(f"rendering Markdown ({lang})")
                 files[f"{stem}.{lang}.md"] = render("household.md.j2", context, lang, templates)
     if "json" in formats:
-        data = _plain(result_json(result, used, source=source))
-        files[f"{stem}.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        from housingcalc.output import to_json
+
+        files[f"{stem}.json"] = to_json(_plain(result_json(result, used, source=source))) + "\n"
     return files
