@@ -92,6 +92,8 @@ def _scalar(obj: Any) -> Any:
         return obj
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
+    if type(obj).__name__ == "NaTType":  # pandas' missing date (a datetime subclass)
+        return None
     if isinstance(obj, (dt.date, dt.datetime)):
         return obj.isoformat()
     if isinstance(obj, Path):
