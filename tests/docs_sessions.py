@@ -13,8 +13,10 @@ compares; ``--write`` rewrites the blocks from the new output. After a change of
 Each command runs in process (typer's CliRunner; the same code as the console script) in a
 fresh temporary folder holding links to ``scenarios/`` and ``tests/``, so relative paths in
 the docs work and files a command writes never reach the checkout. Two shell forms are
-understood: ``2>/dev/null`` (leave stderr out) and a final ``| head -N``. Output depending on
-today's date is not allowed: pin it with ``--at`` (or a scenario's own date).
+understood: ``2>/dev/null`` (leave stderr out) and a final ``| head -N``. "Today" is pinned
+to ``TODAY`` below through ``$HOUSINGCALC_TODAY`` (the default of ``--at`` and the date
+staleness is judged at); still, give ``--at`` where a session reads rule values, so that a
+reader who repeats it gets the same figures.
 
 A session may show only part of an output. An HTML comment on the line just before the fence
 says which lines, one line per command of the block (by its number, 1-based), and may set up
@@ -29,8 +31,10 @@ files the commands need, with a shell command run in the temporary folder first:
 finds, ``until REGEX`` the lines up to the first it finds, ``drop REGEX`` leaves out the
 lines it finds (from all lines, or from those kept); clauses are separated by ``; ``. Where
 lines are left out the block shows one ``…`` line. ``$ echo $?`` after a command shows its
-exit code. A block shown in the text can be a file the sessions of the same document read:
-mark it ``<!-- session-file: units.csv -->`` on the line before its fence.
+exit code. A block that cannot be re-run here (it needs the network) says why, on a marker
+line ``not run: REASON``; it is then shown as written. A block shown in the text can be a
+file the sessions of the same document read: mark it ``<!-- session-file: units.csv -->`` on
+the line before its fence.
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: "today" for every session (``$HOUSINGCALC_TODAY``): the default of ``--at`` and the date
+#: staleness warnings are judged at, so that the docs do not change by themselves
+TODAY = "2026-12-01"
 ELLIPSIS = "…"
 PROMPT = "$ "
 
@@ -69,14 +76,16 @@ class Block:
     lines: list[str]
     setup: list[str] = field(default_factory=list)
     filters: dict[int, str] = field(default_factory=dict)
+    skip: str = ""  # why the block is shown as written and not re-run (e.g. it needs a network)
 
     def commands(self) -> list[str]:
         return [ln[len(PROMPT) :] for ln in self.lines if ln.startswith(PROMPT)]
 
 
-def _parse_marker(text: str) -> tuple[list[str], dict[int, str]]:
+def _parse_marker(text: str) -> tuple[list[str], dict[int, str], str]:
     setup: list[str] = []
     filters: dict[int, str] = {}
+    skip = ""
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
@@ -86,11 +95,13 @@ def _parse_marker(text: str) -> tuple[list[str], dict[int, str]]:
             raise ValueError(f"session marker line {line!r}: expected 'setup: …' or 'N: …'")
         if key.strip() == "setup":
             setup.append(value.strip())
+        elif key.strip() == "not run":
+            skip = value.strip()
         elif key.strip().isdigit():
             filters[int(key)] = value.strip()
         else:
             raise ValueError(f"session marker line {line!r}: expected 'setup: …' or 'N: …'")
-    return setup, filters
+    return setup, filters, skip
 
 
 def files(text: str) -> dict[str, str]:
@@ -128,14 +139,15 @@ def blocks(text: str, where: str = "") -> list[Block]:
         if kind == "console":
             setup: list[str] = []
             filters: dict[int, str] = {}
+            skip = ""
             k = i - 1
             if k >= 0 and lines[k].rstrip().endswith("-->"):
                 while k > 0 and "<!--" not in lines[k]:
                     k -= 1
                 mm = _MARKER.match("\n".join(lines[k:i]))
                 if mm:
-                    setup, filters = _parse_marker(mm.group(1))
-            block = Block(i + 1, j, body, setup, filters)
+                    setup, filters, skip = _parse_marker(mm.group(1))
+            block = Block(i + 1, j, body, setup, filters, skip)
             bad = [
                 c for c in block.commands() if not c.startswith("housingcalc") and c != "echo $?"
             ]
@@ -185,9 +197,14 @@ def run_command(command: str, cwd: Path) -> tuple[list[str], int]:
     os.chdir(cwd)
     try:
         # help text as in an 80-column terminal (click keeps 2 columns free)
-        result = CliRunner(env={"COLUMNS": "80"}).invoke(
-            app, argv, prog_name="housingcalc", terminal_width=78
-        )
+        env = {
+            "COLUMNS": "80",
+            "HOUSINGCALC_TODAY": TODAY,
+            # no user override folder (params update's default) may change the figures
+            "HOUSINGCALC_PARAMS_DIR": str(cwd / ".no-user-params"),
+            "XDG_DATA_HOME": str(cwd / ".no-user-data"),
+        }
+        result = CliRunner(env=env).invoke(app, argv, prog_name="housingcalc", terminal_width=78)
     finally:
         os.chdir(old)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -286,6 +303,10 @@ def regenerate(path: Path) -> str:
     shared = files(text)
     with tempfile.TemporaryDirectory(prefix="hc-docs-") as tmp:
         for index, block in enumerate(reversed(found)):
+            if block.skip:
+                if not block.skip.strip():
+                    raise ValueError(f"{path.name}: `not run:` needs a reason")
+                continue
             cwd = Path(tmp) / str(index)
             cwd.mkdir()
             Workspace.make(cwd)

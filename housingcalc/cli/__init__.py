@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "grant",
     "portfolio",
     "params",
+    "solve",
+    "compare",
 )
 
 app = typer.Typer(
