@@ -5,7 +5,8 @@ commands; the lines after each, up to the next command, are what it prints (stdo
 as a terminal shows them, trailing spaces dropped). ``check`` re-runs every command and
 compares; ``--write`` rewrites the blocks from the new output. After a change of figures::
 
-    .venv/bin/python -m tests.docs_sessions --write     # rewrite the sessions in place
+    .venv/bin/python -m tests.docs_sessions --write     # rewrite the sessions in place, and
+                                                         # re-render the reports in docs/examples
     git diff README.md docs/                             # read what changed
 
 ``tests/test_docs_sessions.py`` fails when a block differs from what the code prints now.
@@ -329,6 +330,34 @@ def diffs() -> Iterator[tuple[Path, str]]:
             yield path, "\n".join(diff)
 
 
+#: The rendered example reports the README links to, and the commands that make them
+#: (refreshed by ``--write``; files of those names already in docs/examples are replaced).
+EXAMPLES = ROOT / "docs" / "examples"
+EXAMPLE_COMMANDS = (
+    "housingcalc run --lang all --out out",
+    "housingcalc portfolio report scenarios/portfolio-example-register.csv "
+    "-s scenarios/portfolio-example.yaml --lang en --out out",
+)
+
+
+def refresh_examples() -> list[str]:
+    """Re-render the example reports in docs/examples; the names of the files replaced."""
+    import shutil
+
+    replaced: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="hc-examples-") as tmp:
+        cwd = Workspace.make(Path(tmp)).path
+        for command in EXAMPLE_COMMANDS:
+            _, status = run_command(command, cwd)
+            if status != 0:
+                raise RuntimeError(f"{command!r} exited {status}")
+        for made in sorted((cwd / "out").iterdir()):
+            if (EXAMPLES / made.name).exists():
+                shutil.copyfile(made, EXAMPLES / made.name)
+                replaced.append(made.name)
+    return replaced
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     write = "--write" in args
@@ -349,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
                     difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=1)
                 )
             )
+    if write:
+        for name in refresh_examples():
+            print(f"re-rendered docs/examples/{name}")
     if not changed:
         print("every session is as the code prints it")
     return 0 if (write or not changed) else 1
