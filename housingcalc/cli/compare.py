@@ -17,6 +17,7 @@ from housingcalc.cli._common import (
     format_option,
     load_params,
     money,
+    today,
 )
 from housingcalc.errors import InputError
 
@@ -66,7 +67,6 @@ def compare(
 ) -> None:
     """Offers side by side: purchase month, costs, grant, what is left, wealth, the
     municipality's side and the verdict, one column per --offer."""
-    import datetime as dt
 
     check_format(fmt, FORMATS)
     if not offers:
@@ -102,7 +102,7 @@ def compare(
             scenario_name=name,
             source=loaded.source,
             lang=code,
-            generated_on=dt.date.today(),
+            generated_on=today(),
         )
         text = render(f"compare.{fmt}.j2", context, code)
     else:

@@ -142,7 +142,9 @@ def load_params(params: Path | None) -> Any:
     from housingcalc.parameters.update import default_params_dir
 
     folder = params if params is not None else default_params_dir()
-    return load_parameters(folder, as_of=dt.date.today())
+    from housingcalc.cli._common import today
+
+    return load_parameters(folder, as_of=today())
 
 
 def check_params(

@@ -22,6 +22,7 @@ from housingcalc.cli._common import (
     parse_list,
     progress,
     staged_folder,
+    today,
 )
 
 FORMATS = ("html", "md", "json")
@@ -76,6 +77,7 @@ def run(
         templates=templates,
         progress=progress,
         raw=loaded.raw,
+        generated_on=today(),
     )
     progress("writing the files")
     with staged_folder(out) as stage:

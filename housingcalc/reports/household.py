@@ -888,22 +888,11 @@ def key_figures(result: RentToOwnResult) -> dict[str, Any]:
 
 
 def _plain(obj: Any) -> Any:
-    """Dataclasses/dates/numpy to JSON-ready values."""
-    import numpy as np
+    """Dataclasses/dates/numpy to JSON-ready values, floats to 6 decimals
+    (:func:`housingcalc.output.rounded`)."""
+    from housingcalc.output import rounded
 
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if isinstance(obj, (np.floating, float)):
-        return round(float(obj), 6)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, np.ndarray):
-        return [_plain(v) for v in obj.tolist()]
-    return obj
+    return rounded(obj, 6)
 
 
 def result_json(
@@ -979,8 +968,6 @@ def produce_report(
     ``raw``: the scenario's raw mapping (after any ``--set``); with it a failing case's
     verdict lists the grant and the price that would close the gap (``calc.solve``).
     """
-    import json
-
     from housingcalc.calc.rent_to_own import run_rent_to_own
     from housingcalc.reports.render import render
 
@@ -1020,5 +1007,7 @@ def produce_report(
     if "json" in formats:
         data = _plain(result_json(result, used, source=source, verdict=verdict_json(verdict, ways)))
         data["stale"] = [v.as_dict() for v in ps.stale()]
-        files[f"{stem}.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        from housingcalc.output import to_json
+
+        files[f"{stem}.json"] = to_json(data) + "\n"
     return files
