@@ -788,8 +788,8 @@ def build_context(
     years = sorted({y for g in sens.price_growth for y in g.net_equity})
     return HouseholdReport(
         meta=Meta(
-            scenario_name=s.name,
-            description=s.description,
+            scenario_name=s.name_in(code),
+            description=s.description_in(code),
             source=source,
             household_name=s.household.name,
             generated_on=generated_on,
