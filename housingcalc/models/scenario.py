@@ -503,7 +503,10 @@ class Scenario(BaseModel):
         """The description in ``lang`` (fallbacks as :meth:`name_in`)."""
         d = self.descriptions
         return (
-            d.get(lang) or d.get(lang.split("_")[0]) or d.get("en") or d.get("nb")
+            d.get(lang)
+            or d.get(lang.split("_")[0])
+            or d.get("en")
+            or d.get("nb")
             or self.description
         )
 

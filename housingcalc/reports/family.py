@@ -81,8 +81,11 @@ FAMILY_LOCALES: dict[str, str] = {
 NBSP = "\u00a0"
 MINUS = "\u2212"
 
-_STATUS_HEADER = re.compile(r'^"(X-Translation-Status|X-Reviewed-By|X-Reviewed-On|Language):'
-                            r'\s*(.*?)\\n"\s*$', re.MULTILINE)
+_STATUS_HEADER = re.compile(
+    r'^"(X-Translation-Status|X-Reviewed-By|X-Reviewed-On|Language):'
+    r'\s*(.*?)\\n"\s*$',
+    re.MULTILINE,
+)
 
 
 def N_(message: str) -> str:
@@ -300,8 +303,12 @@ class FamilyFormatter:
 
         if value is None:
             return self._ltr("\u2013")
-        return self._ltr(format_percent(round(float(value), 3), format="#,##0.#%",
-                                        locale=self.locale))
+        from babel import Locale
+
+        # the locale's own percent pattern (nb "4,9 %", en "4.9%"), with one optional decimal
+        pattern = Locale.parse(self.locale).percent_formats[None].pattern
+        pattern = pattern.replace("#,##0", "#,##0.#", 1).split(";")[0]
+        return self._ltr(format_percent(round(float(value), 3), format=pattern, locale=self.locale))
 
     def month(self, value: dt.date | None) -> str:
         from babel.dates import format_skeleton
@@ -417,9 +424,7 @@ def _now_index(result: RentToOwnResult, today: dt.date) -> tuple[int, bool]:
     return 0, False
 
 
-def _chart(
-    title: str, bars: list[tuple[str, float, bool]], fmt: FamilyFormatter, rtl: bool
-) -> str:
+def _chart(title: str, bars: list[tuple[str, float, bool]], fmt: FamilyFormatter, rtl: bool) -> str:
     """A small horizontal bar chart as inline SVG: (label, amount, warning) per bar, each label
     above its bar; bars grow from the right in a right-to-left page. Narrow (420 units) so the
     text stays legible on a phone."""
@@ -462,7 +467,7 @@ def _chart(
     return "".join(parts)
 
 
-def _risks(result: RentToOwnResult, income_after: float | None) -> list[Risk]:
+def _risks(result: RentToOwnResult) -> list[Risk]:
     """At most three: rates, the job that does not come, prices (or months without money)."""
     out: list[Risk] = []
     p = result.purchase
@@ -472,7 +477,7 @@ def _risks(result: RentToOwnResult, income_after: float | None) -> list[Risk]:
         worst = sens.ladder[-1]
         if worst.rise > 0:
             end = min(p.index + 12, len(tl))
-            living = float(tl.living_costs[p.index:end].mean())
+            living = float(tl.living_costs[p.index : end].mean())
             out.append(
                 Risk(
                     code="rates",
@@ -509,7 +514,6 @@ def _risks(result: RentToOwnResult, income_after: float | None) -> list[Risk]:
                     },
                 )
             )
-    del income_after
     return out[:3]
 
 
@@ -570,7 +574,7 @@ def build_family_context(
         budget_after = float(tl.living_costs[j])
     has_bostotte = has_bostotte or any(line.label == LINE_BOSTOTTE for line in now_lines)
 
-    risks = _risks(result, None)
+    risks = _risks(result)
     bars = [(t.gettext(BAR_NOW), cost_now, False)]
     if cost_after is not None:
         bars.append((t.gettext(BAR_AFTER), cost_after, False))

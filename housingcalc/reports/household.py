@@ -953,11 +953,14 @@ def produce_report(
     templates: Path | None = None,
     generated_on: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    family_langs: Sequence[str] = (),
 ) -> dict[str, str]:
     """Run ``scenario`` and render the household report: ``{file name: text}``.
 
-    File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``. Nothing is
-    written here; every file is complete before the caller writes any of them.
+    File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``; with
+    ``family_langs``, also the family page ``<stem>.family.<lang>.html`` in each of those
+    languages (:mod:`housingcalc.reports.family`). Nothing is written here; every file is
+    complete before the caller writes any of them.
     """
     import json
 
@@ -989,6 +992,15 @@ def produce_report(
             if "md" in formats:
                 say(f"rendering Markdown ({lang})")
                 files[f"{stem}.{lang}.md"] = render("household.md.j2", context, lang, templates)
+    if family_langs:
+        from housingcalc.reports.family import produce_family_pages
+
+        say(f"rendering the family page ({', '.join(family_langs)})")
+        files.update(
+            produce_family_pages(
+                result, family_langs, stem=stem, generated_on=when, templates=templates
+            )
+        )
     if "json" in formats:
         data = _plain(result_json(result, used, source=source))
         files[f"{stem}.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
