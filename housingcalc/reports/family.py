@@ -53,6 +53,7 @@ __all__ = [
     "FamilyPage",
     "FamilyTranslator",
     "build_family_context",
+    "check_catalogues",
     "family_languages",
     "family_messages",
     "family_translator",
@@ -709,3 +710,42 @@ def run_and_render(
     from housingcalc.calc.rent_to_own import run_rent_to_own
 
     return render_family_page(run_rent_to_own(scenario, params.fresh()), lang, **kwargs)
+
+
+def check_catalogues(user_dir: Path | None = None) -> list[str]:
+    """One line per problem in the family catalogues (packaged, and a user's folder): a
+    message without a translation, or a placeholder lost or added. Empty: all complete."""
+    ids = family_messages()
+    problems: list[str] = []
+    for lang in family_languages(user_dir):
+        t = family_translator(lang, user_dir)
+        problems += [f"{lang}: untranslated: {m}" for m in t.missing(ids)]
+        for m in ids:
+            want = sorted(re.findall(r"%\(\w+\)s", m))
+            if t.messages.get(m) and sorted(re.findall(r"%\(\w+\)s", t.gettext(m))) != want:
+                problems.append(f"{lang}: placeholders differ from {want}: {m}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m housingcalc.reports.family check [DIR]``: check the catalogues (and those
+    under ``DIR/locales``) and print each language's translation status."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] != ["check"]:
+        print("usage: python -m housingcalc.reports.family check [TEMPLATES_DIR]")
+        return 2
+    user = Path(args[1]) if len(args) > 1 else None
+    for lang in family_languages(user):
+        t = family_translator(lang, user)
+        who = f" by {t.reviewed_by} on {t.reviewed_on}" if t.status == "reviewed" else ""
+        print(f"{lang} ({t.locale}, {'rtl' if t.rtl else 'ltr'}): {t.status}{who}")
+    problems = check_catalogues(user)
+    for line in problems:
+        print(line)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -329,3 +329,18 @@ def test_cli_writes_one_page_per_language(tmp_path: Path) -> None:
     )
     assert bad.exit_code == 2
     assert "--lang" in bad.output and "uk" in bad.output
+
+
+def test_catalogue_check_finds_gaps_in_a_municipalitys_catalogue(tmp_path: Path) -> None:
+    from housingcalc.reports.family import check_catalogues
+
+    assert check_catalogues() == []
+    path = _copy_catalogue("en", tmp_path, "pl", {"Language": "pl_PL"})
+    text = path.read_text("utf-8")
+    text = text.replace('msgstr "Whom to ask:"', 'msgstr ""')
+    text = text.replace('msgstr "Made on %(date)s"', 'msgstr "Zrobiono"')
+    path.write_text(text, "utf-8")
+    problems = check_catalogues(tmp_path)
+    assert "pl: untranslated: Whom to ask:" in problems
+    assert any(p.startswith("pl: placeholders differ") and "Made on" in p for p in problems)
+    assert len(problems) == 2
