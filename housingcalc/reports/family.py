@@ -553,7 +553,9 @@ def build_family_context(
         now_lines.append(Line(label=LINE_BOSTOTTE, amount=-float(allowance[i])))
         cost_now = sum(line.amount for line in now_lines)
     income_now = float(tl.income_after_tax[i] - tl.other_fixed_costs[i])
-    left_now = income_now - cost_now
+    # What is left comes from the engine's own housing cost: right whether the engine counts
+    # bostøtte as less housing cost or as more income (it is in exactly one of the two).
+    left_now = income_now - float(tl.housing_cost[i])
 
     after_lines: list[Line] = []
     cost_after = left_after = budget_after = None
@@ -571,7 +573,7 @@ def build_family_context(
             has_bostotte = True
             after_lines.append(Line(label=LINE_BOSTOTTE, amount=-float(allowance[j])))
             cost_after = sum(line.amount for line in after_lines)
-        left_after = float(tl.income_after_tax[j] - tl.other_fixed_costs[j]) - cost_after
+        left_after = float(tl.income_after_tax[j] - tl.other_fixed_costs[j] - tl.housing_cost[j])
         budget_after = float(tl.living_costs[j])
     has_bostotte = has_bostotte or any(line.label == LINE_BOSTOTTE for line in now_lines)
 

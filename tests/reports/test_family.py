@@ -250,11 +250,16 @@ def test_now_outside_the_renting_months_is_the_move_in_month(result: Any) -> Non
 
 
 class _WithAllowance:
-    """A timeline with a bostøtte column (as the engine on branch i15 will carry)."""
+    """A timeline with a bostøtte column (as the engine on branch i15 will carry), counted
+    either as less housing cost or as more income."""
 
-    def __init__(self, timeline: Any, allowance: Any) -> None:
+    def __init__(self, timeline: Any, allowance: Any, counted_in: str) -> None:
         self._tl = timeline
         self.housing_allowance = allowance
+        if counted_in == "housing_cost":
+            self.housing_cost = timeline.housing_cost - allowance
+        else:
+            self.income_after_tax = timeline.income_after_tax + allowance
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._tl, name)
@@ -263,18 +268,24 @@ class _WithAllowance:
         return len(self._tl)
 
 
-def test_bostotte_from_the_result_when_present(result: Any) -> None:
+@pytest.mark.parametrize("counted_in", ["housing_cost", "income"])
+def test_bostotte_from_the_result_when_present(result: Any, counted_in: str) -> None:
     import numpy as np
 
+    base = build_family_context(result, "nb", generated_on=WHEN)
     allowance = np.full(len(result.timeline), 1500.0)
-    with_allowance = dataclasses.replace(
-        result, timeline=_WithAllowance(result.timeline, allowance)
-    )
+    timeline = _WithAllowance(result.timeline, allowance, counted_in)
+    with_allowance = dataclasses.replace(result, timeline=timeline)
     page = build_family_context(with_allowance, "nb", generated_on=WHEN)
     assert page.has_bostotte
     assert page.after_lines[-1].amount == -1500.0
-    # 17 608.75 (the month's housing cost) − 1 500 = 16 108.75
+    # 17 608.75 (the month's housing cost before bostøtte) − 1 500 = 16 108.75
     assert page.cost_after == pytest.approx(17608.75 - 1500, abs=0.01)
+    assert page.cost_now == pytest.approx(base.cost_now - 1500, abs=0.01)
+    # 1 500 kr more is left for living, once (not twice), however the engine counts it
+    assert base.left_after is not None and page.left_after is not None
+    assert page.left_after - base.left_after == pytest.approx(1500, abs=0.01)
+    assert page.left_now - base.left_now == pytest.approx(1500, abs=0.01)
     html = render_family_page(with_allowance, "nb", generated_on=WHEN)
     assert "Minus bostøtte" in text_of(html)
     assert "Minus bostøtte" not in text_of(render_family_page(result, "nb", generated_on=WHEN))
