@@ -54,6 +54,7 @@ __all__ = [
     "FamilyTranslator",
     "build_family_context",
     "check_catalogues",
+    "family_language_names",
     "family_languages",
     "family_messages",
     "family_translator",
@@ -118,6 +119,34 @@ def family_languages(user_dir: Path | None = None) -> list[str]:
             if folder.name not in out and _family_po(user_dir, folder.name).is_file():
                 out.append(folder.name)
     return out
+
+
+#: Each packaged language's name in itself, for a language menu (Dari is "دری", not babel's
+#: "فارسی"; a user-added language is named by babel).
+NATIVE_NAMES: dict[str, str] = {
+    "nb": "Norsk bokmål",
+    "en": "English",
+    "uk": "Українська",
+    "ar": "العربية",
+    "ti": "ትግርኛ",
+    "fa_AF": "دری",
+    "so": "Soomaali",
+}
+
+
+def family_language_names(user_dir: Path | None = None) -> dict[str, str]:
+    """``{code: the language's name in itself}`` for every language of the family page (the
+    browser workspace's language choice)."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for code in family_languages(user_dir):
+        if code in NATIVE_NAMES:
+            names[code] = NATIVE_NAMES[code]
+        else:
+            locale = Locale.parse(family_translator(code, user_dir).locale)
+            names[code] = str(locale.language_name or code)
+    return names
 
 
 def _normalise(value: str, known: Iterable[str]) -> str | None:

@@ -185,6 +185,10 @@ def test_a_municipality_adds_a_language_without_code(tmp_path: Path, result: Any
     )
     path.write_text(text, "utf-8")
     assert "pl" in family_languages(tmp_path)
+    from housingcalc.reports.family import family_language_names
+
+    names = family_language_names(tmp_path)
+    assert names["fa_AF"] == "دری" and names["pl"] == "polski"
     assert parse_family_langs("all", tmp_path)[-1] == "pl"
     html = render_family_page(result, "pl", generated_on=WHEN, templates=tmp_path)
     assert 'lang="pl" dir="ltr"' in html
