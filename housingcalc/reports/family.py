@@ -414,7 +414,7 @@ class FamilyPage(BaseModel):
     living_budget_now: float
     living_budget_after: float | None
     risks: list[Risk]
-    chart: str
+    chart: str  # inline SVG; "" when there is nothing to compare (no purchase)
 
 
 #: Bill lines and chart labels (message ids; the template translates them).
@@ -520,7 +520,7 @@ def _risks(result: RentToOwnResult) -> list[Risk]:
                 )
             )
     nj = sens.no_job
-    if nj.dropped_streams:
+    if nj.dropped_streams and p is not None:
         if nj.earliest_month is None:
             out.append(Risk(code="no_job", numbers={}))
         elif p is None or nj.earliest_month > p.month:
@@ -650,7 +650,7 @@ def build_family_context(
         living_budget_now=float(tl.living_costs[i]),
         living_budget_after=budget_after,
         risks=risks,
-        chart=_chart(t.gettext(CHART_TITLE), bars, fmt, t.rtl),
+        chart=_chart(t.gettext(CHART_TITLE), bars, fmt, t.rtl) if len(bars) > 1 else "",
     )
 
 

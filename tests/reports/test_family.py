@@ -359,3 +359,23 @@ def test_catalogue_check_finds_gaps_in_a_municipalitys_catalogue(tmp_path: Path)
     assert "pl: untranslated: Whom to ask:" in problems
     assert any(p.startswith("pl: placeholders differ") and "Made on" in p for p in problems)
     assert len(problems) == 2
+
+
+def test_no_purchase_in_the_option_period() -> None:
+    from housingcalc.calc.rent_to_own import run_rent_to_own
+    from housingcalc.parameters import load_parameters
+    from housingcalc.scenarios import load_example
+
+    s = load_example()
+    dearer = s.model_copy(update={"dwelling": s.dwelling.model_copy(update={"price": 9e6})})
+    result = run_rent_to_own(dearer, load_parameters())
+    assert result.purchase is None
+    page = build_family_context(result, "uk", generated_on=WHEN)
+    assert page.chart == "" and page.after_lines == [] and page.left_after is None
+    assert all(r.code not in ("rates", "no_job", "prices") for r in page.risks)
+    html = render_family_page(result, "uk", generated_on=WHEN)
+    text = text_of(html)
+    t = family_translator("uk")
+    assert t.gettext("Buying the home") in text
+    assert "вересень 2030" in text  # the option ends September 2030 (move-in + 5 years)
+    assert "<svg" not in html
