@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "grant",
     "portfolio",
     "params",
+    "serve",
 )
 
 app = typer.Typer(
