@@ -165,18 +165,26 @@ def examples() -> list[tuple[str, str]]:
 
 def solve_targets() -> tuple[str, ...]:
     """The ``solve --for`` targets this build offers (none before the solver is installed)."""
+    import importlib
+
     try:
-        from housingcalc.calc import solve as solver  # type: ignore[attr-defined]
+        solver = importlib.import_module("housingcalc.calc.solve")
     except ImportError:
         return ()
     return tuple(getattr(solver, "TARGETS", ()))
 
 
-def solve(scenario: Scenario, target: str, source: str) -> dict[str, Any]:
-    """The ``solve --format json`` answer (with its ``set`` list)."""
+def solve(raw: dict[str, Any], target: str, source: str) -> dict[str, Any]:
+    """What ``housingcalc solve --for TARGET --format json`` prints (with its ``set`` list)."""
+    import importlib
+
     if target not in solve_targets():
-        raise InputError("--for", target, f"must be one of {', '.join(solve_targets()) or '—'}")
-    raise InputError("--for", target, "the solver is not in this build")  # pragma: no cover
+        raise InputError("--for", target, f"must be one of {', '.join(solve_targets()) or '-'}")
+    solver = importlib.import_module("housingcalc.calc.solve")
+    decision = importlib.import_module("housingcalc.reports.decision")
+    solution = solver.solve(raw, params().fresh(), target)
+    data: dict[str, Any] = decision.solution_json(solution, source=source)
+    return data
 
 
 def family_page_available() -> bool:

@@ -32,6 +32,15 @@ STATIC_FILES = {
     "htmx.LICENSE": "text/plain; charset=utf-8",
 }
 SERVE_CATALOGUE = "serve"
+#: How the page names each ``solve --for`` target (message ids of serve.po).
+SOLVE_LABELS = {
+    "grant": "the establishment grant",
+    "price": "the price",
+    "savings": "the savings",
+    "income": "the income after the programme",
+    "term": "the loan term",
+    "interest-only": "the interest-only period",
+}
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -63,6 +72,7 @@ def environment(lang: str) -> jinja2.Environment:
     env.globals["shown"] = form.shown
     env.globals["field_id"] = field_id
     env.globals["max_variants"] = core.MAX_VARIANTS
+    env.globals["solve_labels"] = SOLVE_LABELS
     return env
 
 
@@ -242,8 +252,8 @@ async def solve(request: Request, target: str) -> Response:
     lang = _lang_of(fields.get("lang"))
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
-    scenario = core.scenario_from_raw(raw, source)
-    answer = core.solve(scenario, target, source)
+    core.scenario_from_raw(raw, source)  # a bad case: the CLI's message first
+    answer = core.solve(raw, target, source)
     return render("_solve.html.j2", lang, target=target, answer=answer)
 
 
@@ -361,3 +371,30 @@ async def stock_workbook(request: Request) -> Response:
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{stem}.{lang}.xlsx"'},
     )
+
+
+def messages() -> set[str]:
+    """Every message id the workspace shows (its templates, form labels and help texts, solve
+    labels): each must be in ``serve.po`` (or the report's catalogue) of every language."""
+    from babel.messages.extract import extract
+
+    from housingcalc.resources import templates_dir
+
+    found: set[str] = set()
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2)}
+    for path in sorted((Path(str(templates_dir())) / "serve").glob("*.j2")):
+        with path.open("rb") as fh:
+            for _line, msg, _c, _ctx in extract(
+                "jinja2.ext.babel_extract",
+                fh,
+                keywords=keywords,
+                options={"extensions": "jinja2.ext.i18n"},
+            ):
+                if isinstance(msg, str):
+                    found.add(msg)
+    for section in form.SECTIONS:
+        found.add(section.title)
+        for f in section.fields:
+            found.update((f.label, f.help))
+    found.update(SOLVE_LABELS.values())
+    return found
