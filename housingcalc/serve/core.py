@@ -11,6 +11,7 @@ where the system has one) for the length of one request and are removed before i
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from housingcalc.errors import InputError, ScenarioError
+from housingcalc.errors import HousingcalcError, InputError, ScenarioError
 
 if TYPE_CHECKING:
     from housingcalc.models.scenario import Scenario
@@ -263,42 +264,74 @@ def group_errors(exc: Any) -> list[tuple[str, list[tuple[str, str, str]]]]:
     return list(groups.items())
 
 
-def _portfolio(content: bytes, name: str, lang: str, folder: Path) -> Any:
+#: The packaged portfolio assumptions the stock page offers.
+PORTFOLIO_EXAMPLE = "portfolio-example.yaml"
+
+
+@dataclasses.dataclass(frozen=True)
+class StockUpload:
+    """A register upload and, optionally, the portfolio assumptions (a file or the example)."""
+
+    content: bytes
+    name: str
+    assumptions: bytes | None = None
+    assumptions_name: str = ""
+    use_example: bool = False
+
+
+def _assumptions(upload: StockUpload, folder: Path) -> Any:
+    from housingcalc.models.portfolio import PortfolioAssumptions, load_assumptions
+    from housingcalc.resources import example
+
+    if upload.assumptions:
+        name = Path(upload.assumptions_name).name or "assumptions.yaml"
+        path = folder / name
+        path.write_bytes(upload.assumptions)
+        try:
+            return load_assumptions(path)
+        except HousingcalcError as exc:  # name the file as the user knows it
+            exc.args = tuple(str(a).replace(str(path), name) for a in exc.args)
+            raise
+    if upload.use_example:
+        return load_assumptions(example(PORTFOLIO_EXAMPLE))
+    return PortfolioAssumptions(valuation_date=dt.date.today())
+
+
+def _portfolio(upload: StockUpload, lang: str, folder: Path) -> Any:
     from housingcalc.calc.portfolio import analyse_portfolio
-    from housingcalc.models.portfolio import PortfolioAssumptions
     from housingcalc.registers import read_register
     from housingcalc.reports.portfolio import build_report
 
-    path = folder / f"register{register_suffix(name)}"
-    path.write_bytes(content)
-    reg = read_register(path, source=name)
+    path = folder / f"register{register_suffix(upload.name)}"
+    path.write_bytes(upload.content)
+    reg = read_register(path, source=upload.name)
     res = analyse_portfolio(
         reg.frame,
-        PortfolioAssumptions(valuation_date=dt.date.today()),
+        _assumptions(upload, folder),
         params().fresh(),
         parts=("value", "cost", "tariff", "project"),
-        source=name,
+        source=upload.name,
         notes=tuple(reg.notes),
     )
-    report = build_report(res, lang, register_source=name, register_notes=reg.notes)
+    report = build_report(res, lang, register_source=upload.name, register_notes=reg.notes)
     return report, res
 
 
-def portfolio_html(content: bytes, name: str, lang: str) -> str:
-    """The portfolio report (HTML) for an uploaded register, with the default assumptions."""
+def portfolio_html(upload: StockUpload, lang: str) -> str:
+    """The portfolio report (HTML) for an uploaded register."""
     from housingcalc.reports.portfolio import render_html
 
     with private_folder() as folder:
-        report, _ = _portfolio(content, name, lang, folder)
+        report, _ = _portfolio(upload, lang, folder)
         return render_html(report)
 
 
-def portfolio_workbook(content: bytes, name: str, lang: str) -> bytes:
+def portfolio_workbook(upload: StockUpload, lang: str) -> bytes:
     """The portfolio report's Excel workbook for an uploaded register."""
     from housingcalc.reports.portfolio import per_unit_frames, write_workbook
 
     with private_folder() as folder:
-        report, res = _portfolio(content, name, lang, folder)
+        report, res = _portfolio(upload, lang, folder)
         out = folder / "report.xlsx"
         write_workbook(report, out, per_unit=per_unit_frames(res))
         return out.read_bytes()

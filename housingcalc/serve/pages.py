@@ -22,6 +22,8 @@ from housingcalc.serve import core, form
 if TYPE_CHECKING:
     import jinja2
 
+    from housingcalc.reports.i18n import Translator
+
 router = APIRouter(include_in_schema=False)
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -47,16 +49,13 @@ SOLVE_LABELS = {
 
 
 @lru_cache(maxsize=4)
-def environment(lang: str) -> jinja2.Environment:
-    """The report environment (locale filters, the report's catalogue) with the workspace's
-    own catalogue ``serve.po`` over it."""
+def serve_translator(lang: str) -> Translator:
+    """The report's catalogue with the workspace's own ``serve.po`` over it."""
     from babel.messages.pofile import read_po
 
     from housingcalc.reports.i18n import Translator, catalogue_path, translator
-    from housingcalc.reports.render import make_environment
     from housingcalc.resources import templates_dir
 
-    env = make_environment(lang)
     base = translator(lang)
     messages = dict(base.messages)
     path = catalogue_path(Path(str(templates_dir())), lang).with_name(f"{SERVE_CATALOGUE}.po")
@@ -65,7 +64,16 @@ def environment(lang: str) -> jinja2.Environment:
             for m in read_po(fh):
                 if m.id and m.string and not m.fuzzy and isinstance(m.id, str):
                     messages[m.id] = str(m.string)
-    t = Translator(base.lang, messages, base.plural_rule)
+    return Translator(base.lang, messages, base.plural_rule)
+
+
+@lru_cache(maxsize=4)
+def environment(lang: str) -> jinja2.Environment:
+    """The report environment (locale filters) speaking the workspace's catalogue."""
+    from housingcalc.reports.render import make_environment
+
+    env = make_environment(lang)
+    t = serve_translator(lang)
     env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["sections"] = form.SECTIONS
     env.globals["get_path"] = form.get_path
@@ -331,8 +339,8 @@ def stock(lang: str | None = None) -> Response:
     return render("stock.html.j2", _lang_of(lang))
 
 
-async def _register(request: Request) -> tuple[bytes, str, str]:
-    data = await request.form(max_files=1, max_fields=10, max_part_size=1024)
+async def _register(request: Request) -> tuple[core.StockUpload, str]:
+    data = await request.form(max_files=2, max_fields=10, max_part_size=1024)
     lang = _lang_of(str(data.get("lang") or ""))
     upload = data.get("register")
     if upload is None or isinstance(upload, str) or not upload.filename:
@@ -341,15 +349,26 @@ async def _register(request: Request) -> tuple[bytes, str, str]:
     content = await upload.read(core.MAX_REGISTER_BYTES + 1)
     if len(content) > core.MAX_REGISTER_BYTES:
         raise InputError(name, f"{len(content)} bytes", f"larger than {core.MAX_REGISTER_BYTES}")
-    return content, name, lang
+    extra = data.get("assumptions")
+    assumptions, assumptions_name = None, ""
+    if extra is not None and not isinstance(extra, str) and extra.filename:
+        assumptions = await extra.read(core.MAX_SCENARIO_BYTES + 1)
+        assumptions_name = Path(extra.filename).name
+        core.decode_text(assumptions, assumptions_name)  # the size limit
+    use_example = str(data.get("assumptions_example") or "") == core.PORTFOLIO_EXAMPLE
+    return (
+        core.StockUpload(content, name, assumptions, assumptions_name, use_example),
+        lang,
+    )
 
 
 @router.post("/ui/stock/check", response_class=HTMLResponse)
 async def stock_check(request: Request) -> Response:
     """Validate a register: the CLI's errors grouped by column, or a summary."""
-    content, name, lang = await _register(request)
+    upload, lang = await _register(request)
+    name = upload.name
     try:
-        summary = core.register_summary(content, name)
+        summary = core.register_summary(upload.content, name)
     except CollectedErrors as exc:
         return render("_stock_result.html.j2", lang, name=name, groups=core.group_errors(exc))
     return render("_stock_result.html.j2", lang, name=name, groups=None, summary=summary)
@@ -357,15 +376,15 @@ async def stock_check(request: Request) -> Response:
 
 @router.post("/ui/stock/report", response_class=HTMLResponse)
 async def stock_report(request: Request) -> Response:
-    content, name, lang = await _register(request)
-    return HTMLResponse(core.portfolio_html(content, name, lang))
+    upload, lang = await _register(request)
+    return HTMLResponse(core.portfolio_html(upload, lang))
 
 
 @router.post("/ui/stock/workbook")
 async def stock_workbook(request: Request) -> Response:
-    content, name, lang = await _register(request)
-    data = core.portfolio_workbook(content, name, lang)
-    stem = "".join(c for c in Path(name).stem if c.isalnum() or c in "-_")[:80] or "register"
+    upload, lang = await _register(request)
+    data = core.portfolio_workbook(upload, lang)
+    stem = "".join(c for c in Path(upload.name).stem if c.isalnum() or c in "-_")[:80] or "register"
     return Response(
         data,
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
