@@ -6,8 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 
-pytest.importorskip("fastapi")
-
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[object]:
