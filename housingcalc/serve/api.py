@@ -7,7 +7,7 @@ the JSON ``housingcalc run --format json`` writes, byte for byte. Errors: 422 wi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -56,6 +56,33 @@ def examples() -> list[dict[str, str]]:
     return [{"name": n.removesuffix(".yaml"), "title": t} for n, t in describe_examples()]
 
 
+_SET = Query(
+    None,
+    alias="set",
+    description="PATH=VALUE overrides, repeatable, as `--set` (household.income.1.monthly=26000).",
+)
+_EXAMPLE = Query(None, description="A packaged example, when the body is empty.")
+_SOURCE = Query(
+    None,
+    max_length=200,
+    description="The name reported as `source` and in errors (the CLI uses the file name; "
+    "default: `request`).",
+)
+
+
+async def _case(
+    request: Request, example: str | None, source: str | None, sets: list[str] | None
+) -> tuple[dict[str, Any], str]:
+    raw, name = await scenario_from_request(request, example, source)
+    return core.apply_sets(raw, list(sets or ()), name)
+
+
+def _json(data: Any) -> Response:
+    from housingcalc.cli._common import to_json
+
+    return Response(to_json(data) + "\n", media_type="application/json")
+
+
 @router.post(
     "/run",
     summary="Run a scenario: the JSON `housingcalc run --format json` writes",
@@ -68,14 +95,61 @@ def examples() -> list[dict[str, str]]:
 )
 async def run(
     request: Request,
-    example: str | None = Query(None, description="A packaged example, when the body is empty."),
-    source: str | None = Query(
-        None, max_length=200, description="The name reported as `source` (default: `request`)."
-    ),
+    example: str | None = _EXAMPLE,
+    source: str | None = _SOURCE,
+    sets: list[str] | None = _SET,
 ) -> Response:
-    raw, name = await scenario_from_request(request, example, source)
+    raw, name = await _case(request, example, source, sets)
     scenario = core.scenario_from_raw(raw, name)
-    return Response(core.run_json(scenario, name), media_type="application/json")
+    return Response(core.run_json(scenario, name, raw), media_type="application/json")
+
+
+@router.post(
+    "/solve",
+    summary="What would make it pass: `housingcalc solve --for TARGET --format json`",
+    openapi_extra=_SCENARIO_BODY,
+    responses={200: {"description": "The answer, with its `set` list"}, **_ERRORS},
+    response_class=JSONResponse,
+)
+async def solve(
+    request: Request,
+    target: str = Query(
+        "grant", alias="for", description="grant, price, savings, income, term, interest-only"
+    ),
+    month: str | None = Query(None, description="The purchase month (YYYY-MM)."),
+    stream: int | None = Query(None, ge=0, description="--for income: the income stream."),
+    example: str | None = _EXAMPLE,
+    source: str | None = _SOURCE,
+    sets: list[str] | None = _SET,
+) -> Response:
+    from housingcalc.cli.solve import parse_month
+
+    raw, name = await _case(request, example, source, sets)
+    core.scenario_from_raw(raw, name)  # a bad case: the loader's message first
+    when = parse_month(month)
+    return _json(core.solve(raw, target, name, month=when, stream=stream))
+
+
+@router.post(
+    "/compare",
+    summary="Offers side by side: `housingcalc compare --offer … --format json`",
+    openapi_extra=_SCENARIO_BODY,
+    responses={200: {"description": "The comparison, an `offers` list in order"}, **_ERRORS},
+    response_class=JSONResponse,
+)
+async def compare(
+    request: Request,
+    offers: Annotated[
+        list[str],
+        Query(alias="offer", description='One offer: "PATH=VALUE,PATH=VALUE"; repeat per offer.'),
+    ],
+    example: str | None = _EXAMPLE,
+    source: str | None = _SOURCE,
+    sets: list[str] | None = _SET,
+) -> Response:
+    raw, name = await _case(request, example, source, sets)
+    scenario = core.scenario_from_raw(raw, name)
+    return _json(core.compare_offers(raw, list(offers), name, scenario.name))
 
 
 def add_schemas(app: Any) -> None:

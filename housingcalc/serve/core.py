@@ -34,18 +34,22 @@ MAX_REGISTER_BYTES = 8 * 1024 * 1024
 #: Most variants the page keeps side by side.
 MAX_VARIANTS = 4
 
-_PARAMS: ParameterSet | None = None
+_PARAMS: dict[dt.date, ParameterSet] = {}
 
 
 def params() -> ParameterSet:
-    """The packaged parameters, read once per process (they are package data, not user data;
-    each run works on ``fresh()`` copies, so no request sees another's lookups)."""
-    global _PARAMS
-    if _PARAMS is None:
+    """The parameters as the CLI loads them (``cli._common.load_params`` without ``--params``:
+    the packaged values merged with the user's default override folder, staleness judged as at
+    today), read once a day per process. Each run works on ``fresh()`` copies, so no request
+    sees another's lookups."""
+    today = dt.date.today()
+    if today not in _PARAMS:
         from housingcalc.parameters import load_parameters
+        from housingcalc.parameters.update import default_params_dir
 
-        _PARAMS = load_parameters(None)
-    return _PARAMS
+        _PARAMS.clear()
+        _PARAMS[today] = load_parameters(default_params_dir(), as_of=today)
+    return _PARAMS[today]
 
 
 def decode_text(data: bytes, source: str) -> str:
@@ -93,33 +97,59 @@ def example_raw(name: str) -> tuple[dict[str, Any], str]:
     return raw_from_text(example_text(file), file), file
 
 
-def run_json(scenario: Scenario, source: str) -> str:
+def apply_sets(raw: dict[str, Any], sets: list[str], source: str) -> tuple[dict[str, Any], str]:
+    """``PATH=VALUE`` overrides applied as ``--set`` applies them (the library's one function),
+    and the source named as the CLI names it (``… (with --set)``)."""
+    if not sets:
+        return raw, source
+    from housingcalc.models.scenario import Scenario
+    from housingcalc.overrides import apply_overrides
+
+    return apply_overrides(raw, sets, model=Scenario), f"{source} (with --set)"
+
+
+def run_json(scenario: Scenario, source: str, raw: dict[str, Any]) -> str:
     """Exactly the text ``housingcalc run --format json`` writes (``<stem>.json``)."""
     from housingcalc.reports.household import produce_report
 
-    files = produce_report(scenario, params(), langs=("nb",), formats=("json",), source=source)
+    files = produce_report(
+        scenario, params(), langs=("nb",), formats=("json",), source=source, raw=raw
+    )
     (text,) = files.values()
     return text
 
 
-def report_html(scenario: Scenario, source: str, lang: str) -> str:
+def report_html(scenario: Scenario, source: str, lang: str, raw: dict[str, Any]) -> str:
     """The full household report (HTML, charts inline, print stylesheet) in one language."""
     from housingcalc.reports.household import produce_report
 
-    files = produce_report(scenario, params(), langs=(lang,), formats=("html",), source=source)
+    files = produce_report(
+        scenario, params(), langs=(lang,), formats=("html",), source=source, raw=raw
+    )
     (text,) = files.values()
     return text
 
 
 def household_context(scenario: Scenario, source: str, lang: str) -> HouseholdReport:
-    """The report's context without charts: the verdict panel renders from its ``key``."""
+    """The report's context without charts: the verdict panel renders from its ``verdict``
+    (outcome and reasons) and ``key``. The ways out of a failing case are left to the solve
+    buttons (each would cost two more searches on every keystroke)."""
     from housingcalc.calc.rent_to_own import run_rent_to_own
+    from housingcalc.calc.verdict import decide
+    from housingcalc.reports.decision import verdict_section
     from housingcalc.reports.household import build_context
 
     ps = params().fresh()
     result = run_rent_to_own(scenario, ps)
+    verdict = decide(result, ps)
     return build_context(
-        result, ps.used(), lang=lang, source=source, generated_on=dt.date.today(), charts=False
+        result,
+        ps.used(),
+        lang=lang,
+        source=source,
+        generated_on=dt.date.today(),
+        charts=False,
+        verdict=verdict_section(verdict, ()),
     )
 
 
@@ -165,27 +195,50 @@ def examples() -> list[tuple[str, str]]:
 
 
 def solve_targets() -> tuple[str, ...]:
-    """The ``solve --for`` targets this build offers (none before the solver is installed)."""
-    import importlib
+    """The ``solve --for`` targets, in the CLI's order."""
+    from housingcalc.calc.solve import TARGETS
 
-    try:
-        solver = importlib.import_module("housingcalc.calc.solve")
-    except ImportError:
-        return ()
-    return tuple(getattr(solver, "TARGETS", ()))
+    return tuple(TARGETS)
 
 
-def solve(raw: dict[str, Any], target: str, source: str) -> dict[str, Any]:
+def solve(
+    raw: dict[str, Any],
+    target: str,
+    source: str,
+    *,
+    month: dt.date | None = None,
+    stream: int | None = None,
+) -> dict[str, Any]:
     """What ``housingcalc solve --for TARGET --format json`` prints (with its ``set`` list)."""
-    import importlib
+    from housingcalc.calc.solve import solve as solve_
+    from housingcalc.reports.decision import solution_json
 
     if target not in solve_targets():
-        raise InputError("--for", target, f"must be one of {', '.join(solve_targets()) or '-'}")
-    solver = importlib.import_module("housingcalc.calc.solve")
-    decision = importlib.import_module("housingcalc.reports.decision")
-    solution = solver.solve(raw, params().fresh(), target)
-    data: dict[str, Any] = decision.solution_json(solution, source=source)
-    return data
+        raise InputError("--for", target, f"must be one of {', '.join(solve_targets())}")
+    solution = solve_(raw, params().fresh(), target, month=month, stream=stream)
+    return {**solution_json(solution, source=source), "stale": stale_values()}
+
+
+def stale_values() -> list[dict[str, Any]]:
+    """The stale rule values, as ``cli._common.echo_json`` adds them to a command's JSON."""
+    found = {v.series: v.as_dict() for v in params().stale(everything=True)}
+    return [found[k] for k in sorted(found)]
+
+
+def compare_offers(
+    raw: dict[str, Any], offers: list[str], source: str, scenario_name: str
+) -> dict[str, Any]:
+    """What ``housingcalc compare --offer … --format json`` prints."""
+    from housingcalc.calc.compare import compare as compare_
+    from housingcalc.calc.compare import split_offer
+    from housingcalc.reports.decision import comparison_json
+
+    if not offers:
+        raise InputError(
+            "--offer", "", "give at least one offer (e.g. --offer purchase.price_rule=year0)"
+        )
+    result = compare_(raw, [split_offer(o) for o in offers], params())
+    return comparison_json(result, source=source, scenario_name=scenario_name)
 
 
 def family_page_available() -> bool:
@@ -203,8 +256,15 @@ def compare(variants: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     for i, v in enumerate(variants):
         source = f"variant {i + 1}"
         scenario = scenario_from_raw(v["case"], source)
-        data = json.loads(run_json(scenario, source))
-        rows.append({"label": v["label"], "key": data["key_figures"], "status": data["status"]})
+        data = json.loads(run_json(scenario, source, v["case"]))
+        rows.append(
+            {
+                "label": v["label"],
+                "key": data["key_figures"],
+                "status": data["status"],
+                "outcome": (data.get("verdict") or {}).get("outcome"),
+            }
+        )
     first = _flat(variants[0]["case"])
     differs = []
     for v in variants:

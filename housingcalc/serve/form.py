@@ -202,7 +202,6 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 LIST_PATHS = tuple(s.path for s in SECTIONS if s.repeated)
-_NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*(\.([a-z_][a-z0-9_]*|\d{1,3}))*$")
 
 
 def field_names(raw: dict[str, Any]) -> list[str]:
@@ -333,16 +332,15 @@ def apply_op(raw: dict[str, Any], op: str) -> dict[str, Any]:
     raise InputError("op", op, "not an action of the form")
 
 
-def apply_assignments(raw: dict[str, Any], assignments: list[str]) -> dict[str, Any]:
-    """``PATH=VALUE`` assignments (a solve answer's ``set`` list) applied to the case."""
-    raw = copy.deepcopy(raw)
-    for item in assignments:
-        path, sep, value = item.partition("=")
-        path = path.strip()
-        if not sep or not _NAME_RE.match(path):
-            raise InputError("set", item, "must be PATH=VALUE with a dotted path")
-        _set(raw, path, _typed(value, "text"))
-    return raw
+def assignments(text: str) -> list[str]:
+    """A solve answer's ``set`` list as the apply button carries it (JSON)."""
+    try:
+        items = json.loads(text)
+    except json.JSONDecodeError:
+        items = None
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        raise InputError("apply", text[:80], "must be a list of PATH=VALUE")
+    return [str(i) for i in items]
 
 
 def error_field(exc: Exception) -> str | None:

@@ -115,16 +115,15 @@ def _lang_of(value: str | None) -> str:
         return "nb"
 
 
-async def _form(request: Request) -> tuple[dict[str, str], list[str], list[str]]:
-    """The posted fields (last value wins), the saved variants and the ``set`` assignments."""
+async def _form(request: Request) -> tuple[dict[str, str], list[str]]:
+    """The posted fields (last value wins) and the saved variants."""
     data = await request.form(max_files=1, max_fields=2000, max_part_size=core.MAX_SCENARIO_BYTES)
     fields: dict[str, str] = {}
     for key, value in data.multi_items():
-        if isinstance(value, str) and key not in ("variant", "set"):
+        if isinstance(value, str) and key != "variant":
             fields[key] = value
     variants = [v for v in data.getlist("variant") if isinstance(v, str)]
-    assignments = [v for v in data.getlist("set") if isinstance(v, str)]
-    return fields, variants[: core.MAX_VARIANTS], assignments
+    return fields, variants[: core.MAX_VARIANTS]
 
 
 def _variants(texts: list[str]) -> list[dict[str, Any]]:
@@ -160,8 +159,19 @@ def _verdict_context(raw: dict[str, Any], source: str, lang: str) -> dict[str, A
         scenario = core.scenario_from_raw(raw, source)
         report = core.household_context(scenario, source, lang)
     except HousingcalcError as exc:
-        return {"key": None, "error": str(exc), "error_field": form.error_field(exc)}
-    return {"key": report.key, "risks": report.risks, "error": None, "error_field": None}
+        return {
+            "key": None,
+            "verdict": None,
+            "error": str(exc),
+            "error_field": form.error_field(exc),
+        }
+    return {
+        "key": report.key,
+        "verdict": report.verdict,
+        "risks": report.risks,
+        "error": None,
+        "error_field": None,
+    }
 
 
 # -- pages ------------------------------------------------------------------------------------
@@ -184,7 +194,7 @@ def index(request: Request, lang: str | None = None, example: str | None = None)
 async def index_with_case(request: Request, lang: str | None = None) -> Response:
     """The page again with the posted case (switching language keeps the case)."""
     code = _lang_of(lang)
-    fields, variant_texts, _ = await _form(request)
+    fields, variant_texts = await _form(request)
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
     return render(
@@ -229,7 +239,7 @@ async def load(request: Request) -> Response:
 @router.post("/ui/verdict", response_class=HTMLResponse)
 async def verdict(request: Request) -> Response:
     """The verdict panel for the case as typed (and the field errors beside the fields)."""
-    fields, _, _ = await _form(request)
+    fields, _ = await _form(request)
     lang = _lang_of(fields.get("lang"))
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
@@ -240,12 +250,12 @@ async def verdict(request: Request) -> Response:
 @router.post("/ui/case", response_class=HTMLResponse)
 async def case(request: Request) -> Response:
     """Add or remove a row, or apply a solve answer: the case area again."""
-    fields, variant_texts, assignments = await _form(request)
+    fields, variant_texts = await _form(request)
     lang = _lang_of(fields.get("lang"))
     raw = form.case_from_form(fields)
     op = fields.get("op", "")
-    if op == "apply":
-        raw = form.apply_assignments(raw, assignments)
+    if "apply" in fields:  # a solve answer's `set` list, applied as `--set` applies it
+        raw, _ = core.apply_sets(raw, form.assignments(fields["apply"]), "case")
     elif op:
         raw = form.apply_op(raw, op)
     source = fields.get("source", "case")
@@ -256,19 +266,21 @@ async def case(request: Request) -> Response:
 
 @router.post("/ui/solve", response_class=HTMLResponse)
 async def solve(request: Request, target: str) -> Response:
-    fields, _, _ = await _form(request)
+    fields, _ = await _form(request)
     lang = _lang_of(fields.get("lang"))
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
     core.scenario_from_raw(raw, source)  # a bad case: the CLI's message first
     answer = core.solve(raw, target, source)
-    return render("_solve.html.j2", lang, target=target, answer=answer)
+    return render(
+        "_solve.html.j2", lang, target=target, answer=answer, label=SOLVE_LABELS.get(target, "")
+    )
 
 
 @router.post("/ui/variant", response_class=HTMLResponse)
 async def save_variant(request: Request) -> Response:
     """Save the case as it stands as a variant (kept in the page, not on the server)."""
-    fields, variant_texts, _ = await _form(request)
+    fields, variant_texts = await _form(request)
     lang = _lang_of(fields.get("lang"))
     if len(variant_texts) >= core.MAX_VARIANTS:
         raise InputError(
@@ -284,7 +296,7 @@ async def save_variant(request: Request) -> Response:
 
 @router.post("/ui/compare", response_class=HTMLResponse)
 async def compare(request: Request) -> Response:
-    fields, variant_texts, _ = await _form(request)
+    fields, variant_texts = await _form(request)
     lang = _lang_of(fields.get("lang"))
     variants = _variants(variant_texts)
     if len(variants) < 2:
@@ -296,7 +308,7 @@ async def compare(request: Request) -> Response:
 @router.post("/ui/download")
 async def download(request: Request) -> Response:
     """The case as a scenario YAML file (the file `housingcalc run` reads)."""
-    fields, _, _ = await _form(request)
+    fields, _ = await _form(request)
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
     core.scenario_from_raw(raw, source)
@@ -312,18 +324,18 @@ async def download(request: Request) -> Response:
 @router.post("/ui/report", response_class=HTMLResponse)
 async def report(request: Request) -> Response:
     """The full household report (print it to PDF from the browser)."""
-    fields, _, _ = await _form(request)
+    fields, _ = await _form(request)
     lang = _lang_of(fields.get("lang"))
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
     scenario = core.scenario_from_raw(raw, source)
-    return HTMLResponse(core.report_html(scenario, source, lang))
+    return HTMLResponse(core.report_html(scenario, source, lang, raw))
 
 
 @router.post("/ui/family", response_class=HTMLResponse)
 async def family(request: Request) -> Response:
     """The family's one-page summary (when this build has it)."""
-    fields, _, _ = await _form(request)
+    fields, _ = await _form(request)
     lang = _lang_of(fields.get("lang"))
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")

@@ -212,3 +212,52 @@ def test_the_log_holds_no_figures_and_no_query(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "POST /api/run 200" in logged
     assert "41234" not in logged and "41 234" not in logged and "secret-name" not in logged
+
+
+# -- solve and compare mirror the CLI ------------------------------------------------------------
+
+
+def test_api_solve_returns_what_the_cli_prints(client: Any) -> None:
+    import json
+
+    sets = ["household.income.2.monthly=15000"]  # a failing case: a low wage after the programme
+    cli_result = CliRunner().invoke(
+        cli, ["solve", EXAMPLE, "--for", "grant", "--set", sets[0], "--format", "json"]
+    )
+    assert cli_result.exit_code == 0, cli_result.output
+    expected = json.loads(cli_result.stdout)
+    answer = client.post("/api/solve", params={"for": "grant", "example": EXAMPLE, "set": sets})
+    assert answer.status_code == 200
+    assert answer.json() == expected
+    assert expected["found"] and expected["set"]  # the answer carries the set list to apply
+
+
+def test_api_compare_returns_what_the_cli_prints(client: Any) -> None:
+    import json
+
+    offers = ["purchase.price_rule=year0", "purchase.price_rule=appraisal,purchase.option_years=3"]
+    args = ["compare", EXAMPLE, "--format", "json"]
+    for o in offers:
+        args += ["--offer", o]
+    cli_result = CliRunner().invoke(cli, args)
+    assert cli_result.exit_code == 0, cli_result.output
+    answer = client.post("/api/compare", params={"example": EXAMPLE, "offer": offers})
+    assert answer.status_code == 200
+    assert answer.json() == json.loads(cli_result.stdout)
+    assert len(answer.json()["offers"]) == 2
+
+
+def test_api_run_with_set_mirrors_run_set(client: Any, tmp_path: Path) -> None:
+    sets = ["household.income.1.label=Sara", "purchase.price_rule=appraisal"]
+    out = tmp_path / "out"
+    args = ["run", EXAMPLE, "--format", "json", "--out", str(out)]
+    for s in sets:
+        args += ["--set", s]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    (written,) = out.glob("*.json")
+    answer = client.post("/api/run", params={"example": EXAMPLE, "set": sets})
+    assert answer.text == written.read_text("utf-8")
+    bad = client.post("/api/run", params={"example": EXAMPLE, "set": ["purchase.price_rul=x"]})
+    assert bad.status_code == 422
+    assert "price_rule" in bad.json()["error"]  # the nearest valid path is named
