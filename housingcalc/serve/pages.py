@@ -81,6 +81,9 @@ def environment(lang: str) -> jinja2.Environment:
     env.globals["field_id"] = field_id
     env.globals["max_variants"] = core.MAX_VARIANTS
     env.globals["solve_labels"] = SOLVE_LABELS
+    from housingcalc.reports.decision import OUTCOME_LABELS
+
+    env.globals["outcome_labels"] = OUTCOME_LABELS
     return env
 
 

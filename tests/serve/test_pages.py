@@ -155,6 +155,7 @@ def test_variants_are_kept_in_the_page_and_compared(client: Any, page: str) -> N
     assert table.status_code == 200
     assert "purchase.price_rule = appraisal" in table.text
     assert ">year0<" in table.text and ">appraisal<" in table.text
+    assert "Anbefales" in table.text  # each variant's verdict outcome (nb)
     five = client.post("/ui/variant", data={**fields, "variant": variants * 2})
     assert "at most 4" in five.text
 
