@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 MAX_SCENARIO_BYTES = 256 * 1024
 #: Largest register accepted (about 50 000 units as CSV).
 MAX_REGISTER_BYTES = 8 * 1024 * 1024
+#: A memory-backed folder for the few files a request needs (where the system has one).
+SHM = "/dev/shm"
 #: Most variants the page keeps side by side.
 MAX_VARIANTS = 4
 
@@ -172,7 +174,7 @@ def dump_json(raw: dict[str, Any]) -> str:
 def private_folder() -> Iterator[Path]:
     """A private temporary folder for one request, removed when the block ends (in
     ``/dev/shm``, memory, where the system has it)."""
-    base = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    base = SHM if os.path.isdir(SHM) and os.access(SHM, os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="housingcalc-serve-", dir=base) as folder:
         yield Path(folder)
 

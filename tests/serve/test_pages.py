@@ -234,7 +234,7 @@ def test_nothing_is_left_on_disk(
 
     from housingcalc.serve import core
 
-    monkeypatch.setattr(core.os.path, "isdir", lambda _p: False)  # use tempfile's folder
+    monkeypatch.setattr(core, "SHM", str(tmp_path / "no-shm"))  # use tempfile's folder
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     reg = example("portfolio-example-register.csv")
     book = client.post(
