@@ -239,7 +239,8 @@ def compare_offers(
             "--offer", "", "give at least one offer (e.g. --offer purchase.price_rule=year0)"
         )
     result = compare_(raw, [split_offer(o) for o in offers], params())
-    return comparison_json(result, source=source, scenario_name=scenario_name)
+    data = comparison_json(result, source=source, scenario_name=scenario_name)
+    return {**data, "stale": stale_values()}  # as the CLI's compare JSON (issue 10)
 
 
 def family_page_available() -> bool:
