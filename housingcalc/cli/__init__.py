@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "params",
     "solve",
     "compare",
+    "serve",
 )
 
 app = typer.Typer(

@@ -85,10 +85,12 @@ def compare(
     name = loaded.scenario.name
     text: str
     if fmt == "json":
-        from housingcalc.cli._common import to_json
+        from housingcalc.cli._common import stale_values, to_json
         from housingcalc.reports.decision import comparison_json
 
-        text = to_json(comparison_json(result, source=loaded.source, scenario_name=name))
+        data = comparison_json(result, source=loaded.source, scenario_name=name)
+        data["stale"] = stale_values()  # as every command's JSON (issue 10)
+        text = to_json(data)
     elif fmt in ("html", "md"):
         from housingcalc.reports.decision import compare_context
         from housingcalc.reports.i18n import check_lang

@@ -797,8 +797,8 @@ def build_context(
     years = sorted({y for g in sens.price_growth for y in g.net_equity})
     return HouseholdReport(
         meta=Meta(
-            scenario_name=s.name,
-            description=s.description,
+            scenario_name=s.name_in(code),
+            description=s.description_in(code),
             source=source,
             household_name=s.household.name,
             generated_on=generated_on,
@@ -959,11 +959,14 @@ def produce_report(
     generated_on: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     raw: Mapping[str, Any] | None = None,
+    family_langs: Sequence[str] = (),
 ) -> dict[str, str]:
     """Run ``scenario`` and render the household report: ``{file name: text}``.
 
-    File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``. Nothing is
-    written here; every file is complete before the caller writes any of them.
+    File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``; with
+    ``family_langs``, also the family page ``<stem>.family.<lang>.html`` in each of those
+    languages (:mod:`housingcalc.reports.family`). Nothing is written here; every file is
+    complete before the caller writes any of them.
 
     ``raw``: the scenario's raw mapping (after any ``--set``); with it a failing case's
     verdict lists the grant and the price that would close the gap (``calc.solve``).
@@ -1004,6 +1007,15 @@ def produce_report(
             if "md" in formats:
                 say(f"rendering Markdown ({lang})")
                 files[f"{stem}.{lang}.md"] = render("household.md.j2", context, lang, templates)
+    if family_langs:
+        from housingcalc.reports.family import produce_family_pages
+
+        say(f"rendering the family page ({', '.join(family_langs)})")
+        files.update(
+            produce_family_pages(
+                result, family_langs, stem=stem, generated_on=when, templates=templates
+            )
+        )
     if "json" in formats:
         data = _plain(result_json(result, used, source=source, verdict=verdict_json(verdict, ways)))
         data["stale"] = [v.as_dict() for v in ps.stale()]
