@@ -79,7 +79,7 @@ def test_unexpected_bug_is_one_line_exit_1(monkeypatch: pytest.MonkeyPatch) -> N
     def boom(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(params_cli, "_load", boom)  # the loader `params` commands call
+    monkeypatch.setattr(params_cli, "load_params", boom)
     monkeypatch.delenv("HOUSINGCALC_DEBUG", raising=False)
     result = runner.invoke(app, ["params", "list"])
     assert result.exit_code == 1
