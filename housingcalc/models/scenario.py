@@ -42,6 +42,7 @@ __all__ = [
     "Dwelling",
     "EstablishmentGrantTerms",
     "Financing",
+    "HousingAllowance",
     "HusbankenLoan",
     "Municipality",
     "Purchase",
@@ -452,6 +453,26 @@ class Assumptions(BaseModel):
         return self
 
 
+class HousingAllowance(BaseModel):
+    """Husbanken's housing allowance (bostøtte) on the path, as tenant and as owner."""
+
+    model_config = _FROZEN
+
+    applied: bool = Field(
+        default=True,
+        description="The household applies for bostøtte; false = 'not applied for' (none counted).",
+    )
+    stress_test: Literal["stable_income", "always", "never"] = Field(
+        default="stable_income",
+        description="Count the estimated bostøtte as income in the start-loan stress test: "
+        "stable_income (Husbanken's startlån veileder: only where the income is stable), "
+        "always, or never.",
+    )
+    adapted_home: bool = Field(
+        default=False, description="The home is adapted for a disabled household member."
+    )
+
+
 # -- the scenario -----------------------------------------------------------------------------
 
 
@@ -470,6 +491,7 @@ class Scenario(BaseModel):
     rent: RentPhase
     purchase: Purchase
     financing: Financing = Financing()
+    housing_allowance: HousingAllowance = HousingAllowance()
     assumptions: Assumptions = Assumptions()
 
     @model_validator(mode="after")

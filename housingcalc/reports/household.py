@@ -123,6 +123,11 @@ class KeyFigures(BaseModel):
     breakeven_rate_rise: float | None
     shortfall_months: int
     shortfall_total: float
+    housing_allowance_applied: bool
+    housing_allowance_now: float
+    housing_allowance_after: float | None  # first month as owner
+    housing_allowance_after_first_year: float | None  # mean a month, first year as owner
+    housing_allowance_in_test: float | None  # counted in the purchase month's stress test
 
 
 class Risk(BaseModel):
@@ -175,6 +180,7 @@ class YearRow(BaseModel):
     income_after_tax: float
     living_costs: float
     housing_cost: float
+    housing_allowance: float
     surplus: float
     savings: float
     dwelling_value: float
@@ -226,6 +232,7 @@ class NoJobSection(BaseModel):
     earliest_month: dt.date | None
     margin_first_year: float | None
     months_in_deficit: int | None
+    housing_allowance_first_year: float | None = None
 
 
 class MunicipalitySection(BaseModel):
@@ -342,6 +349,15 @@ def _key(r: RentToOwnResult) -> KeyFigures:
         breakeven_rate_rise=p.breakeven_rate_rise if p else None,
         shortfall_months=int((short > 0.5).sum()),
         shortfall_total=float(short.sum()),
+        housing_allowance_applied=r.scenario.housing_allowance.applied,
+        housing_allowance_now=float(tl.housing_allowance[0]),
+        housing_allowance_after=float(tl.housing_allowance[idx]) if idx is not None else None,
+        housing_allowance_after_first_year=float(tl.housing_allowance[idx : idx + 12].mean())
+        if idx is not None
+        else None,
+        housing_allowance_in_test=float(r.tests.housing_allowance[list(r.tests.index).index(idx)])
+        if idx is not None and idx in list(r.tests.index)
+        else None,
     )
 
 
@@ -451,6 +467,7 @@ def _years(r: RentToOwnResult) -> list[YearRow]:
                 income_after_tax=float(np.mean(tl.income_after_tax[start:end])),
                 living_costs=float(np.mean(tl.living_costs[start:end])),
                 housing_cost=float(np.mean(tl.housing_cost[start:end])),
+                housing_allowance=float(np.mean(tl.housing_allowance[start:end])),
                 surplus=float(np.mean(tl.surplus[start:end])),
                 savings=float(tl.savings[last]),
                 dwelling_value=float(tl.dwelling_value[last]),
@@ -714,7 +731,21 @@ def _charts(r: RentToOwnResult, lang: str, gettext: Callable[[str], str]) -> Cha
             series=[
                 Series(_("Rent, then owning"), tl.housing_cost),
                 Series(_("Renting on"), tl.rent_only_housing_cost, dashed=True),
-                Series(_("Available for housing"), tl.available, dashed=True, color="#009E73"),
+                Series(
+                    _("Available for housing"),
+                    tl.available + tl.housing_allowance,
+                    dashed=True,
+                    color="#009E73",
+                ),
+                *(
+                    [
+                        Series(
+                            _("Housing allowance (bostøtte)"), tl.housing_allowance, color="#E69F00"
+                        )
+                    ]
+                    if r.scenario.housing_allowance.applied
+                    else []
+                ),
             ],
             marker_x=marker,
             marker_label=marker_label,
@@ -742,7 +773,9 @@ def _charts(r: RentToOwnResult, lang: str, gettext: Callable[[str], str]) -> Cha
     if r.sensitivity.ladder and p is not None:
         rows = r.sensitivity.ladder
         end = min(p.index + 12, len(tl))
-        available = float(tl.available[p.index : end].mean())
+        available = float(
+            (tl.available[p.index : end] + tl.housing_allowance[p.index : end]).mean()
+        )
         labels = [
             _("Today's path")
             if row.rise == 0
@@ -838,6 +871,7 @@ def build_context(
             earliest_month=nj.earliest_month,
             margin_first_year=nj.margin_first_year,
             months_in_deficit=nj.months_in_deficit,
+            housing_allowance_first_year=nj.housing_allowance_first_year,
         ),
         municipality=_municipality(result),
         assumptions=_assumptions(s),
@@ -869,6 +903,7 @@ def key_figures(result: RentToOwnResult) -> dict[str, Any]:
     nj = result.sensitivity.no_job
     out["no_job_earliest_month"] = nj.earliest_month.isoformat() if nj.earliest_month else None
     out["no_job_margin_first_year"] = _r2(nj.margin_first_year)
+    out["no_job_housing_allowance_first_year"] = _r2(nj.housing_allowance_first_year)
     for c in result.comparison:
         out[f"net_wealth_own_{c.years}y"] = _r2(c.net_wealth_own)
         out[f"net_wealth_rent_{c.years}y"] = _r2(c.net_wealth_rent)
