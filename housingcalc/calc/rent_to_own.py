@@ -343,6 +343,22 @@ class MunicipalityView:
     npv_sell_vs_keep: float
     establishment_grant_given: float
     value_at_horizon: float
+    # the keep case at the horizon (it nets the loan and the grant not yet written down)
+    loan_balance_at_horizon: float = 0.0
+    grant_repayable_at_horizon: float = 0.0
+    cash_at_horizon: float = 0.0
+    pv_keep_flows: float = 0.0  # rent collected − FDV − administration − loan payments
+    pv_keep_sale: float = 0.0  # the horizon sale's cash, discounted
+    # the sell case with a replacement unit (0 without one)
+    replacement_cost: float = 0.0
+    pv_replacement: float = 0.0  # the replacement's rent − FDV − admin and horizon value
+    # the operating account, first year of keeping (kommuneloven § 14-18)
+    accounting_view: str = "straight_line"
+    depreciation_yearly: float = 0.0
+    minimum_repayment_yearly: float = 0.0
+    interest_first_year: float = 0.0
+    operating_result_straight_line: float = 0.0
+    operating_result_minimum_repayment: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -1346,8 +1362,35 @@ def _municipality(
 
     disc = np.power(1.0 + m.discount_rate / 12.0, -np.arange(1, k_months + 1, dtype=np.float64))
     flows = collected[p:end] - opex[p:end] - loan_pay[p:end]
-    pv_keep = float((flows * disc).sum() + float(later.cash) * disc[-1])
+    pv_flows = float((flows * disc).sum())
+    pv_sale = float(later.cash) * float(disc[-1])
+    pv_keep = pv_flows + pv_sale
     cash = float(now.cash)
+
+    # sell and replace: an equivalent unit bought at the sale, let on the same terms (no
+    # Husbanken loan or grant on it) and sold at the horizon at the same market value
+    replacement = pv_repl = 0.0
+    if m.replacement_cost is not None:
+        g0 = _monthly_growth(s.assumptions.price_growth, total)
+        replacement = float(m.replacement_cost * g0[p])
+        repl_flows = collected[p:end] - opex[p:end]
+        pv_repl = float((repl_flows * disc).sum()) + (float(value[end]) - m.sale_costs) * float(
+            disc[-1]
+        )
+    pv_sell = cash - replacement + pv_repl
+
+    # the operating account in the first year of keeping: depreciation or minimum repayment
+    land = m.acquisition_cost * m.land_share
+    book_p = float(book[0])
+    dep = float(_book_value(s, ps, [p])[0] - _book_value(s, ps, [p + 12])[0])
+    depreciable = max(book_p - min(land, book_p), 0.0)
+    min_rep = float(bal_at[p]) * dep / depreciable if depreciable > 0 else 0.0
+    interest_y = 0.0
+    if m.husbanken_loan is not None and m.husbanken_loan.balance > 0:
+        interest_y = float(
+            (loan_pay[p : p + 12] - (bal_at[p : p + 12] - bal_at[p + 1 : p + 13])).sum()
+        )
+    before_capital = float((collected[p : p + 12] - opex[p : p + 12]).sum())
     return MunicipalityView(
         sale_month=months[p],
         price=price,
@@ -1363,10 +1406,23 @@ def _municipality(
         keep_years=keep_years,
         discount_rate=m.discount_rate,
         pv_keep=pv_keep,
-        pv_sell=cash,
-        npv_sell_vs_keep=cash - pv_keep,
+        pv_sell=pv_sell,
+        npv_sell_vs_keep=pv_sell - pv_keep,
         establishment_grant_given=base.purchase.establishment_grant,
         value_at_horizon=float(value[end]),
+        loan_balance_at_horizon=float(bal_at[end]),
+        grant_repayable_at_horizon=grant_end,
+        cash_at_horizon=float(later.cash),
+        pv_keep_flows=pv_flows,
+        pv_keep_sale=pv_sale,
+        replacement_cost=replacement,
+        pv_replacement=pv_repl,
+        accounting_view=m.accounting_view,
+        depreciation_yearly=dep,
+        minimum_repayment_yearly=min_rep,
+        interest_first_year=interest_y,
+        operating_result_straight_line=before_capital - interest_y - dep,
+        operating_result_minimum_repayment=before_capital - interest_y - min_rep,
     )
 
 

@@ -216,6 +216,16 @@ class Municipality(BaseModel):
         default=0.0, description="Share of billed rent never paid, below 100 %."
     )
     sale_costs: Amount = Field(default=0.0, description="Seller's costs of the sale, NOK.")
+    replacement_cost: Amount | None = Field(
+        default=None,
+        description="Cost of an equivalent unit bought at the sale to keep serving the waiting "
+        "list (today's money, grown with the price growth to the sale); enters the sell case.",
+    )
+    accounting_view: Literal["straight_line", "minimum_repayment"] = Field(
+        default="straight_line",
+        description="The yearly cost of keeping the unit in the operating account: straight-line "
+        "depreciation, or the minimum repayment on its Husbanken loan (kommuneloven § 14-18).",
+    )
     discount_rate: Rate = Field(
         description="Yearly rate for the present value of selling vs keeping (nominal, monthly)."
     )

@@ -548,18 +548,51 @@ def _municipality(r: RentToOwnResult) -> MunicipalitySection | None:
         Row(label=N_("Seller's costs"), value=m.sale_costs),
         Row(label=N_("Cash to the municipality"), value=m.net_cash),
         Row(label=N_("Book value at the sale"), value=m.book_value),
-        Row(label=N_("Accounting gain (price − book value)"), value=m.accounting_gain),
+        Row(label=N_("Accounting gain (price − costs − book value)"), value=m.accounting_gain),
         Row(label=N_("Rent income given up, first year (collected)"), value=m.rent_given_up_yearly),
         Row(
             label=N_("Rent income given up over the horizon (undiscounted)"),
             value=m.rent_given_up_total,
         ),
+        Row(
+            label=N_("Keeping: Husbanken loan still owed at the horizon"),
+            value=m.loan_balance_at_horizon,
+        ),
+        Row(
+            label=N_("Keeping: rental-housing grant not yet written down at the horizon"),
+            value=m.grant_repayable_at_horizon,
+        ),
+        Row(label=N_("Keeping: cash from a sale at the horizon"), value=m.cash_at_horizon),
         Row(label=N_("Present value of keeping and letting the unit"), value=m.pv_keep),
+        *(
+            [
+                Row(label=N_("Selling: cost of a replacement unit"), value=m.replacement_cost),
+                Row(
+                    label=N_("Selling: present value of letting the replacement"),
+                    value=m.pv_replacement,
+                ),
+            ]
+            if m.replacement_cost
+            else []
+        ),
         Row(label=N_("Present value of selling now"), value=m.pv_sell),
         Row(label=N_("Net present value of selling rather than keeping"), value=m.npv_sell_vs_keep),
         Row(
             label=N_("Establishment grant to the household (grant budget)"),
             value=m.establishment_grant_given,
+        ),
+        Row(
+            label=N_(
+                "Keeping, first year: rent less FDV, administration, interest and depreciation"
+            )
+            if m.accounting_view == "straight_line"
+            else N_(
+                "Keeping, first year: rent less FDV, administration, interest and minimum "
+                "repayment (kommuneloven § 14-18)"
+            ),
+            value=m.operating_result_straight_line
+            if m.accounting_view == "straight_line"
+            else m.operating_result_minimum_repayment,
         ),
     ]
     return MunicipalitySection(
