@@ -252,7 +252,11 @@ def cost(
                     {
                         "line": k,
                         **{
-                            kk: (round(vv, 2) if isinstance(vv, float) else vv)
+                            kk: (
+                                (None if vv != vv else round(vv, 2))
+                                if isinstance(vv, float)
+                                else vv
+                            )
                             for kk, vv in row.items()
                         },
                     }
