@@ -382,6 +382,9 @@ class RentToOwnResult:
     sensitivity: Sensitivity
     municipality: MunicipalityView | None
     rent_components: dict[str, float] | None  # the cost-covering rent at move-in, NOK/year
+    #: what could go wrong (calc.risks; thresholds are housingcalc policy defaults)
+    risks: list[Any] = field(default_factory=list)
+    shortfall_months: int = 0  # months savings could not cover (above policy.shortfall_month)
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -1457,7 +1460,7 @@ def run_rent_to_own(
     if purchase is not None:
         purchase = _with_breakeven(purchase, _breakeven(s, base.timeline, purchase))
     tl = base.timeline
-    return RentToOwnResult(
+    result = RentToOwnResult(
         scenario=s,
         timeline=tl,
         tests=base.tests,
@@ -1479,6 +1482,15 @@ def run_rent_to_own(
         else Sensitivity([], [], NoJobOutcome(inp.dropped_streams, None, None, None, None)),
         municipality=_municipality(s, params, inp, base),
         rent_components=_rent_components(inp.rent_model),
+    )
+    from dataclasses import replace
+
+    from housingcalc.calc.risks import risks, shortfall_months
+
+    return replace(
+        result,
+        risks=risks(result, params),
+        shortfall_months=shortfall_months(result, params)[0],
     )
 
 

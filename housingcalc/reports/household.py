@@ -233,6 +233,7 @@ class NoJobSection(BaseModel):
     margin_first_year: float | None
     months_in_deficit: int | None
     housing_allowance_first_year: float | None = None
+    in_programme: bool = True  # the household is in the introduction programme
 
 
 class MunicipalitySection(BaseModel):
@@ -347,7 +348,7 @@ def _key(r: RentToOwnResult) -> KeyFigures:
         stress_rate=p.stress_rate if p else None,
         max_start_loan=p.max_start_loan if p else None,
         breakeven_rate_rise=p.breakeven_rate_rise if p else None,
-        shortfall_months=int((short > 0.5).sum()),
+        shortfall_months=r.shortfall_months,
         shortfall_total=float(short.sum()),
         housing_allowance_applied=r.scenario.housing_allowance.applied,
         housing_allowance_now=float(tl.housing_allowance[0]),
@@ -361,86 +362,9 @@ def _key(r: RentToOwnResult) -> KeyFigures:
     )
 
 
-def _risks(r: RentToOwnResult, key: KeyFigures) -> list[Risk]:
-    out: list[Risk] = []
-    sens = r.sensitivity
-    if r.purchase is not None:
-        rise = key.breakeven_rate_rise
-        severity: Literal["ok", "watch", "serious"] = (
-            "ok" if rise is None or rise >= 0.03 else "watch" if rise >= 0.01 else "serious"
-        )
-        out.append(
-            Risk(
-                code="rates",
-                severity=severity,
-                numbers={
-                    "rise": rise,
-                    "rate": (key.start_loan_rate + rise)
-                    if rise is not None and key.start_loan_rate
-                    else None,
-                },
-            )
-        )
-        worst = sens.ladder[-1] if sens.ladder else None
-        if worst is not None and worst.rise > 0:
-            out.append(
-                Risk(
-                    code="rates_deficit",
-                    severity="serious" if worst.deficit else "ok",
-                    numbers={
-                        "rise": worst.rise,
-                        "cost": worst.monthly_cost_first_year,
-                        "margin": worst.margin_first_year,
-                    },
-                )
-            )
-    nj = sens.no_job
-    if nj.dropped_streams:
-        out.append(
-            Risk(
-                code="no_job",
-                severity="serious" if nj.earliest_month is None else "watch",
-                numbers={"month": nj.earliest_month.isoformat() if nj.earliest_month else None},
-            )
-        )
-        if nj.margin_first_year is not None:
-            out.append(
-                Risk(
-                    code="no_job_after",
-                    severity="serious" if nj.margin_first_year < 0 else "watch",
-                    numbers={"margin": nj.margin_first_year},
-                )
-            )
-    low = next((g for g in sens.price_growth if g.case == "low"), None)
-    base = next((g for g in sens.price_growth if g.case == "base"), None)
-    if low is not None and base is not None and r.purchase is not None:
-        years = max([y for y in base.net_equity if y <= 10] or list(base.net_equity) or [0])
-        if years:
-            out.append(
-                Risk(
-                    code="prices",
-                    severity="serious" if low.net_equity.get(years, 0.0) < 0 else "watch",
-                    numbers={
-                        "growth": low.growth,
-                        "years": float(years),
-                        "equity_low": low.net_equity.get(years),
-                        "equity_base": base.net_equity.get(years),
-                    },
-                )
-            )
-    if key.shortfall_months:
-        out.append(
-            Risk(
-                code="shortfall",
-                severity="serious",
-                numbers={"months": float(key.shortfall_months), "total": key.shortfall_total},
-            )
-        )
-    sl = r.scenario.financing.start_loan
-    if r.purchase is not None and sl.rate_type == "fixed" and sl.fixed_years is not None:
-        end = r.timeline.month[min(r.purchase.index + 12 * sl.fixed_years, len(r.timeline) - 1)]
-        out.append(Risk(code="fixed_end", severity="watch", numbers={"month": end.isoformat()}))
-    return out
+def _risks(r: RentToOwnResult) -> list[Risk]:
+    """The risks calc.risks found (the rules and thresholds live there)."""
+    return [Risk(code=x.code, severity=x.severity, numbers=x.numbers) for x in r.risks]
 
 
 def _years(r: RentToOwnResult) -> list[YearRow]:
@@ -852,6 +776,9 @@ def build_context(
     sens = result.sensitivity
     nj = sens.no_job
     years = sorted({y for g in sens.price_growth for y in g.net_equity})
+    from housingcalc.calc.risks import in_introduction_programme
+
+    in_programme = in_introduction_programme(result)
     return HouseholdReport(
         meta=Meta(
             scenario_name=s.name,
@@ -866,7 +793,7 @@ def build_context(
             horizon_years=s.assumptions.horizon_years,
         ),
         key=key,
-        risks=_risks(result, key),
+        risks=_risks(result),
         charts=_charts(result, code, t.gettext)
         if charts
         else Charts(monthly_cost="", equity="", rate_ladder=""),
@@ -899,7 +826,8 @@ def build_context(
         ],
         comparison_years=years,
         no_job=NoJobSection(
-            applies=nj.dropped_streams > 0,
+            applies=nj.dropped_streams > 0 and in_programme,
+            in_programme=in_programme,
             dropped_streams=nj.dropped_streams,
             earliest_month=nj.earliest_month,
             margin_first_year=nj.margin_first_year,
