@@ -2,11 +2,13 @@
 
 Each :class:`Risk` has a ``code``, a ``severity`` ("ok", "watch", "serious") and the numbers the
 report words it with. The thresholds are **housingcalc policy defaults, not law**, read as
-dated parameters (``policy.risk_rate_rise``, ``policy.shortfall_month``) so a municipality can
-set its own with ``--params``:
+dated parameters (``housingcalc_policy.verdict.rate_headroom_comfortable`` and
+``rate_headroom_minimum``, shared with the verdict; ``housingcalc_policy.risks.shortfall_month``)
+so a municipality can set its own with ``--params``:
 
 * ``rates``: the break-even rate rise (calc.rent_to_own's ``breakeven_rate_rise``, counted as
-  the stress test counts): "ok" from ``ok_from``, "watch" from ``watch_from``, else "serious";
+  the stress test counts): "ok" from the comfortable headroom, "watch" from the minimum, else
+  "serious";
   no rise limit (None) is "ok";
 * ``rates_deficit``: the largest rise of the ladder leaves a deficit in the first year →
   "serious", else "ok";
@@ -17,7 +19,7 @@ set its own with ``--params``:
 * ``prices``: with the low price growth, equity after (at most) 10 years below zero →
   "serious", else "watch";
 * ``shortfall``: months where savings could not cover a deficit by more than
-  ``policy.shortfall_month`` kroner → "serious";
+  ``housingcalc_policy.risks.shortfall_month`` kroner → "serious";
 * ``fixed_end``: a fixed start-loan rate ends within the horizon → "watch".
 """
 
@@ -64,7 +66,7 @@ def in_introduction_programme(result: RentToOwnResult) -> bool:
 
 def shortfall_months(result: RentToOwnResult, params: ParameterSet) -> tuple[int, float]:
     """(months, total) where savings could not cover a deficit (above the policy threshold)."""
-    limit = params.number("policy.shortfall_month", result.scenario.move_in)
+    limit = params.number("housingcalc_policy.risks.shortfall_month", result.scenario.move_in)
     short = result.timeline.shortfall
     return int((short > limit).sum()), float(short.sum())
 
@@ -72,10 +74,10 @@ def shortfall_months(result: RentToOwnResult, params: ParameterSet) -> tuple[int
 def _rate_severity(rise: float | None, params: ParameterSet, at: dt.date) -> Severity:
     if rise is None:
         return "ok"
-    t = params.value("policy.risk_rate_rise", at)
-    if rise >= float(t["ok_from"]):
+    if rise >= params.number("housingcalc_policy.verdict.rate_headroom_comfortable", at):
         return "ok"
-    return "watch" if rise >= float(t["watch_from"]) else "serious"
+    minimum = params.number("housingcalc_policy.verdict.rate_headroom_minimum", at)
+    return "watch" if rise >= minimum else "serious"
 
 
 def risks(result: RentToOwnResult, params: ParameterSet) -> list[Risk]:

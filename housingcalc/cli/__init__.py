@@ -24,6 +24,8 @@ COMMAND_MODULES = (
     "grant",
     "portfolio",
     "params",
+    "solve",
+    "compare",
 )
 
 app = typer.Typer(

@@ -52,6 +52,7 @@ class HousingcalcGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        _LOADED.clear()
         try:
             rv = super().main(
                 args=args,
@@ -87,6 +88,7 @@ class HousingcalcGroup(TyperGroup):
                 err=True,
             )
             raise SystemExit(EXIT_BUG) from None
+        warn_stale()
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             raise SystemExit(code)
@@ -135,10 +137,41 @@ def parse_date(value: str | None, field: str = "--at") -> dt.date:
         raise InputError(field, value, "must be a date written YYYY-MM-DD") from None
 
 
-def load_params(params_dir: Path | None) -> ParameterSet:
-    from housingcalc.parameters import load_parameters
+#: the parameter sets a command loaded (their stale values are warned about on exit and
+#: listed in JSON output)
+_LOADED: list[ParameterSet] = []
 
-    return load_parameters(params_dir)
+
+def load_params(params_dir: Path | None) -> ParameterSet:
+    """The packaged parameters, merged with ``--params DIR`` or else the user's default
+    folder (``housingcalc.parameters.user_dir``); values are judged stale as at today."""
+    from housingcalc.parameters import load_parameters
+    from housingcalc.parameters.update import default_params_dir
+
+    folder = params_dir if params_dir is not None else default_params_dir()
+    ps = load_parameters(folder, as_of=dt.date.today())
+    _LOADED.append(ps)
+    return ps
+
+
+def stale_values() -> list[dict[str, Any]]:
+    """The stale values every loaded parameter set served so far (for JSON output)."""
+    out: dict[str, dict[str, Any]] = {}
+    for ps in _LOADED:
+        for v in ps.stale(everything=True):
+            out[v.series] = v.as_dict()
+    return [out[k] for k in sorted(out)]
+
+
+def warn_stale() -> None:
+    """One warning line on stderr per stale series served by this command."""
+    seen: set[str] = set()
+    for ps in _LOADED:
+        for v in ps.stale(everything=True):
+            if v.series not in seen:
+                seen.add(v.series)
+                typer.echo(f"warning: {v.message()}", err=True)
+    _LOADED.clear()
 
 
 def percent(field: str, *, max_pct: float = 25.0) -> Callable[[str | None], float | None]:
@@ -178,6 +211,9 @@ def to_json(obj: Any) -> str:
 
 
 def echo_json(obj: Any) -> None:
+    """Print JSON; an object from a command that read rule values carries ``stale``."""
+    if isinstance(obj, dict) and _LOADED and "stale" not in obj:
+        obj = {**obj, "stale": stale_values()}
     typer.echo(to_json(obj))
 
 
@@ -284,3 +320,16 @@ def lang_option() -> Any:
     return typer.Option(
         "--lang", "-l", metavar="nb|en|all", help="Report language(s): nb, en, nb,en or all."
     )
+
+
+#: ``--set PATH=VALUE`` (repeatable): override a field of the input file (housingcalc.overrides).
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Override a field of the file by its dotted path as written in the file, list "
+        "items by number (household.income.1.monthly=26000); repeatable. Checked as the file is.",
+        show_default=False,
+    ),
+]

@@ -12,6 +12,7 @@ import typer
 from housingcalc.cli._common import (
     AtOption,
     ParamsOption,
+    SetOption,
     check_format,
     echo_json,
     echo_table,
@@ -278,6 +279,7 @@ def afford(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(FORMATS, "table")] = "table",
+    sets: SetOption = None,
 ) -> None:
     """Start-loan capacity, maximum loan, grant need and the bank test for a household."""
     check_format(fmt, FORMATS)
@@ -288,10 +290,10 @@ def afford(
     date = parse_date(at)
     ps = load_params(params)
     from housingcalc.calc.capacity import assess
-    from housingcalc.household_files import load_household
     from housingcalc.models.household import OwnerCosts
+    from housingcalc.overrides import load_household_with
 
-    h = load_household(household)
+    h = load_household_with(household, sets or ())
     given = {
         k: _amount(f"--{k.replace('_', '-')}")(v)
         for k, v in {

@@ -14,6 +14,7 @@ import typer
 
 from housingcalc.cli._common import (
     ParamsOption,
+    SetOption,
     lang_option,
     load_params,
     out_option,
@@ -53,27 +54,17 @@ def run(
         ),
     ] = None,
     params: ParamsOption = None,
+    sets: SetOption = None,
 ) -> None:
     """Run a rent-to-own scenario and write the household report (HTML, Markdown, JSON)."""
+    from housingcalc.overrides import load_scenario_with
     from housingcalc.reports.household import produce_report
-    from housingcalc.scenarios import DEFAULT_EXAMPLE, example_names, load_example, load_scenario
 
     formats = parse_list(fmt, FORMATS, "--format")
     langs = parse_langs(lang)
     progress("reading the scenario")
-    if scenario is None:
-        model, source, stem = (
-            load_example(DEFAULT_EXAMPLE),
-            DEFAULT_EXAMPLE,
-            Path(DEFAULT_EXAMPLE).stem,
-        )
-    elif not Path(scenario).exists() and (
-        scenario in example_names() or f"{scenario}.yaml" in example_names()
-    ):
-        name = scenario if scenario.endswith(".yaml") else f"{scenario}.yaml"
-        model, source, stem = load_example(name), name, Path(name).stem
-    else:
-        model, source, stem = load_scenario(scenario), scenario, Path(scenario).stem
+    loaded = load_scenario_with(scenario, sets or ())
+    model, source, stem = loaded.scenario, loaded.source, loaded.stem
     ps = load_params(params)
     files = produce_report(
         model,
@@ -84,6 +75,7 @@ def run(
         source=source,
         templates=templates,
         progress=progress,
+        raw=loaded.raw,
     )
     progress("writing the files")
     with staged_folder(out) as stage:

@@ -26,15 +26,15 @@ def test_builtin_example_rate_risk_follows_the_policy_thresholds(tmp_path: Path)
     # default thresholds: ok from 3 pp, watch from 1 pp → 2.6 pp is "watch"
     assert rates.severity == "watch"
     # a municipality's own policy (override folder): ok from 2 pp → "ok"
-    folder = tmp_path / "policy"
-    folder.mkdir()
+    folder = tmp_path / "housingcalc_policy" / "verdict"
+    folder.mkdir(parents=True)
     text = (
         Path(__file__).resolve().parents[2]
-        / "housingcalc/parameters/data/policy/risk_rate_rise.yaml"
+        / "housingcalc/parameters/data/housingcalc_policy/verdict/rate_headroom_comfortable.yaml"
     ).read_text("utf-8")
-    (folder / "risk_rate_rise.yaml").write_text(
-        text.replace("{ok_from: 0.03, watch_from: 0.01}", "{ok_from: 0.02, watch_from: 0.01}"),
-        "utf-8",
+    assert "    value: 0.03" in text
+    (folder / "rate_headroom_comfortable.yaml").write_text(
+        text.replace("    value: 0.03", "    value: 0.02"), "utf-8"
     )
     own = load_parameters(tmp_path)
     again = next(x for x in risks(r, own) if x.code == "rates")
