@@ -10,7 +10,6 @@ Errors: any ``HousingcalcError`` or usage error becomes one line on stderr and e
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import sys
@@ -128,9 +127,25 @@ def check_format(value: str, choices: Sequence[str]) -> str:
     return value
 
 
+#: Environment variable fixing "today" (YYYY-MM-DD) for reproducible output: the default of
+#: ``--at`` and the date staleness is judged at (used by the docs' sessions, tests/docs_sessions).
+TODAY_ENV = "HOUSINGCALC_TODAY"
+
+
+def today() -> dt.date:
+    """Today's date, or ``$HOUSINGCALC_TODAY`` when set."""
+    pinned = os.environ.get(TODAY_ENV)
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise InputError(TODAY_ENV, pinned, "must be a date written YYYY-MM-DD") from None
+    return dt.date.today()
+
+
 def parse_date(value: str | None, field: str = "--at") -> dt.date:
     if value is None:
-        return dt.date.today()
+        return today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -149,7 +164,7 @@ def load_params(params_dir: Path | None) -> ParameterSet:
     from housingcalc.parameters.update import default_params_dir
 
     folder = params_dir if params_dir is not None else default_params_dir()
-    ps = load_parameters(folder, as_of=dt.date.today())
+    ps = load_parameters(folder, as_of=today())
     _LOADED.append(ps)
     return ps
 
@@ -189,25 +204,11 @@ def percent(field: str, *, max_pct: float = 25.0) -> Callable[[str | None], floa
 # -- output ---------------------------------------------------------------------------------
 
 
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if isinstance(obj, Path):
-        return str(obj)
-    item = getattr(obj, "item", None)  # numpy scalars
-    if callable(item):
-        return item()
-    tolist = getattr(obj, "tolist", None)
-    if callable(tolist):
-        return tolist()
-    model_dump = getattr(obj, "model_dump", None)
-    if callable(model_dump):
-        return model_dump(mode="json")
-    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
-
-
 def to_json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
+    """JSON text of a result (see :mod:`housingcalc.output`, the one serialisation layer)."""
+    from housingcalc.output import to_json as _to_json
+
+    return _to_json(obj)
 
 
 def echo_json(obj: Any) -> None:
@@ -224,23 +225,17 @@ def echo_table(
     title: str | None = None,
     right_align_from: int = 1,
 ) -> None:
-    """Print a plain-text table (rich, without colours or box lines)."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    """Print a plain-text table (:func:`housingcalc.output.table_text`)."""
+    from housingcalc.output import table_text
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for i, h in enumerate(headers):
-        table.add_column(h, justify="right" if i >= right_align_from else "left", no_wrap=True)
-    for row in rows:
-        table.add_row(*("" if c is None else str(c) for c in row))
-    width = None if sys.stdout.isatty() else 200
-    Console(width=width, no_color=True, highlight=False, soft_wrap=False).print(table)
+    typer.echo(table_text(headers, rows, title=title, right_align_from=right_align_from), nl=False)
 
 
 def money(value: float) -> str:
     """Plain machine-friendly money for terminal tables: ``1234567.89`` → ``1 234 567.89``."""
-    return f"{value:,.2f}".replace(",", " ")
+    from housingcalc.output import money as _money
+
+    return _money(value)
 
 
 @contextmanager

@@ -211,7 +211,11 @@ def _render_table(d: dict[str, Any]) -> None:
 def afford(
     household: Annotated[
         Path,
-        typer.Argument(help="Household YAML file (see scenarios/household-*.yaml).", exists=False),
+        typer.Argument(
+            help="Household YAML file, or the name of a packaged household example "
+            "(`housingcalc scenarios list`).",
+            exists=False,
+        ),
     ],
     price: Annotated[
         str | None, typer.Option("--price", metavar="NOK", help="Purchase price.")
@@ -292,8 +296,9 @@ def afford(
     from housingcalc.calc.capacity import assess
     from housingcalc.models.household import OwnerCosts
     from housingcalc.overrides import load_household_with
+    from housingcalc.scenarios import resolve_example
 
-    h = load_household_with(household, sets or ())
+    h = load_household_with(resolve_example(household, ("household",)), sets or ())
     given = {
         k: _amount(f"--{k.replace('_', '-')}")(v)
         for k, v in {

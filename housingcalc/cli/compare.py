@@ -17,6 +17,7 @@ from housingcalc.cli._common import (
     format_option,
     load_params,
     money,
+    today,
 )
 from housingcalc.errors import InputError
 
@@ -66,7 +67,6 @@ def compare(
 ) -> None:
     """Offers side by side: purchase month, costs, grant, what is left, wealth, the
     municipality's side and the verdict, one column per --offer."""
-    import datetime as dt
 
     check_format(fmt, FORMATS)
     if not offers:
@@ -85,10 +85,12 @@ def compare(
     name = loaded.scenario.name
     text: str
     if fmt == "json":
-        from housingcalc.cli._common import to_json
+        from housingcalc.cli._common import stale_values, to_json
         from housingcalc.reports.decision import comparison_json
 
-        text = to_json(comparison_json(result, source=loaded.source, scenario_name=name))
+        data = comparison_json(result, source=loaded.source, scenario_name=name)
+        data["stale"] = stale_values()  # as every command's JSON (issue 10)
+        text = to_json(data)
     elif fmt in ("html", "md"):
         from housingcalc.reports.decision import compare_context
         from housingcalc.reports.i18n import check_lang
@@ -100,7 +102,7 @@ def compare(
             scenario_name=name,
             source=loaded.source,
             lang=code,
-            generated_on=dt.date.today(),
+            generated_on=today(),
         )
         text = render(f"compare.{fmt}.j2", context, code)
     else:

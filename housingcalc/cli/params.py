@@ -50,7 +50,7 @@ def list_params(
     check_format(fmt, FORMATS)
     date = parse_date(at)
     stale = parse_date(stale_before, "--stale-before") if stale_before else None
-    ps = _load(params)
+    ps = load_params(params)
     rows: list[dict[str, Any]] = []
     for name in ps.names():
         series = ps.series(name)
@@ -91,7 +91,7 @@ def show_param(
 ) -> None:
     """Show a parameter's value at a date: value, effective date, unit, source, last verified."""
     check_format(fmt, FORMATS)
-    ps = _load(params)
+    ps = load_params(params)
     date = parse_date(at)
     values = ps.series(name).all() if history else [ps.get(name, date)]
     if fmt == "json":
@@ -135,14 +135,16 @@ def show_param(
             typer.echo("")
 
 
-def _load(params: Path | None) -> Any:
+def load_params(params: Path | None) -> Any:
     """Parameters for the params commands: no stale warnings (they show staleness
     themselves)."""
     from housingcalc.parameters import load_parameters
     from housingcalc.parameters.update import default_params_dir
 
     folder = params if params is not None else default_params_dir()
-    return load_parameters(folder, as_of=dt.date.today())
+    from housingcalc.cli._common import today
+
+    return load_parameters(folder, as_of=today())
 
 
 def check_params(
@@ -153,7 +155,7 @@ def check_params(
     """Every series with its latest value, date, cadence and whether it is stale at a date."""
     check_format(fmt, FORMATS)
     date = parse_date(at)
-    rows = _load(params).check(date)
+    rows = load_params(params).check(date)
     if fmt == "json":
         echo_json({"at": date.isoformat(), "series": rows})
         return

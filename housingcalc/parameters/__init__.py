@@ -207,6 +207,9 @@ class ParameterSet:
     ) -> None:
         self._series = dict(sorted(series.items()))
         self._used: dict[tuple[str, dt.date], ResolvedValue] = {}
+        # (name as asked, date as given) → (full name, date, value): a run reads the same few
+        # values for every month of a path (issue 12 §7: ~18 000 reads for one `housingcalc run`)
+        self._memo: dict[tuple[str, object], tuple[str, dt.date, ResolvedValue]] = {}
         #: latest date each value was read at (None: read as a whole series)
         self._read_at: dict[tuple[str, dt.date], dt.date | None] = {}
         #: the same, shared with every ``fresh()`` copy (the CLI warns from it)
@@ -253,9 +256,12 @@ class ParameterSet:
         return self._series[self.resolve_name(name)].file
 
     def get(self, name: str, at: dt.date | str) -> ResolvedValue:
-        full = self.resolve_name(name)
-        date = _as_date(at)
-        resolved = self._series[full].at(date)
+        hit = self._memo.get((name, at))
+        if hit is None:
+            full = self.resolve_name(name)
+            date = _as_date(at)
+            hit = self._memo[(name, at)] = (full, date, self._series[full].at(date))
+        full, date, resolved = hit
         self._used.setdefault((full, resolved.effective), resolved)
         self._note_read((full, resolved.effective), date)
         return resolved

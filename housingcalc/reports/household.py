@@ -790,8 +790,8 @@ def build_context(
     in_programme = in_introduction_programme(result)
     return HouseholdReport(
         meta=Meta(
-            scenario_name=s.name,
-            description=s.description,
+            scenario_name=s.name_in(code),
+            description=s.description_in(code),
             source=source,
             household_name=s.household.name,
             generated_on=generated_on,
@@ -884,22 +884,11 @@ def key_figures(result: RentToOwnResult) -> dict[str, Any]:
 
 
 def _plain(obj: Any) -> Any:
-    """Dataclasses/dates/numpy to JSON-ready values."""
-    import numpy as np
+    """Dataclasses/dates/numpy to JSON-ready values, floats to 6 decimals
+    (:func:`housingcalc.output.rounded`)."""
+    from housingcalc.output import rounded
 
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if isinstance(obj, (np.floating, float)):
-        return round(float(obj), 6)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, np.ndarray):
-        return [_plain(v) for v in obj.tolist()]
-    return obj
+    return rounded(obj, 6)
 
 
 def result_json(
@@ -966,17 +955,18 @@ def produce_report(
     generated_on: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
     raw: Mapping[str, Any] | None = None,
+    family_langs: Sequence[str] = (),
 ) -> dict[str, str]:
     """Run ``scenario`` and render the household report: ``{file name: text}``.
 
-    File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``. Nothing is
-    written here; every file is complete before the caller writes any of them.
+    File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``; with
+    ``family_langs``, also the family page ``<stem>.family.<lang>.html`` in each of those
+    languages (:mod:`housingcalc.reports.family`). Nothing is written here; every file is
+    complete before the caller writes any of them.
 
     ``raw``: the scenario's raw mapping (after any ``--set``); with it a failing case's
     verdict lists the grant and the price that would close the gap (``calc.solve``).
     """
-    import json
-
     from housingcalc.calc.rent_to_own import run_rent_to_own
     from housingcalc.reports.render import render
 
@@ -1013,8 +1003,19 @@ def produce_report(
             if "md" in formats:
                 say(f"rendering Markdown ({lang})")
                 files[f"{stem}.{lang}.md"] = render("household.md.j2", context, lang, templates)
+    if family_langs:
+        from housingcalc.reports.family import produce_family_pages
+
+        say(f"rendering the family page ({', '.join(family_langs)})")
+        files.update(
+            produce_family_pages(
+                result, family_langs, stem=stem, generated_on=when, templates=templates
+            )
+        )
     if "json" in formats:
         data = _plain(result_json(result, used, source=source, verdict=verdict_json(verdict, ways)))
         data["stale"] = [v.as_dict() for v in ps.stale()]
-        files[f"{stem}.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        from housingcalc.output import to_json
+
+        files[f"{stem}.json"] = to_json(data) + "\n"
     return files

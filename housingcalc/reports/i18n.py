@@ -161,7 +161,7 @@ def translator(lang: str, user_dir: Path | None = None) -> Translator:
 PYTHON_SOURCES = ("household.py", "render.py", "decision.py")
 
 #: Templates whose name contains one of these use their own catalogue (another domain).
-OTHER_DOMAINS = ("portfolio",)
+OTHER_DOMAINS = ("portfolio", "family")
 
 Message = str | tuple[str, str]
 

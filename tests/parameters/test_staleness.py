@@ -132,7 +132,7 @@ def test_run_json_carries_the_stale_list_and_warns(tmp_path: Path) -> None:
     assert any("husbanken.rates.floating" in w for w in warnings)
 
 
-@pytest.mark.parametrize("fmt", ["md"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
 def test_report_shows_stale_beside_the_sources(tmp_path: Path, fmt: str) -> None:
     r = CliRunner().invoke(
         app, ["run", "--format", fmt, "--lang", "en", "--out", str(tmp_path / "o")]

