@@ -414,6 +414,8 @@ def portfolio_cost(res: PortfolioResult) -> dict[str, Any]:
 
 
 def _round_float(v: Any, places: int = 2) -> Any:
+    if isinstance(v, float) and v != v:  # NaN: a line covering no units has no per-unit value
+        return None
     return round(v, places) if isinstance(v, float) else v
 
 

@@ -283,6 +283,15 @@ def afford(
         int,
         typer.Option("--interest-only", metavar="YEARS", help="Interest-only years (default 0)."),
     ] = 0,
+    bostotte: Annotated[
+        str,
+        typer.Option(
+            "--bostotte",
+            metavar="stable_income|always|never",
+            help="Count estimated bostøtte in the stress test: where income is stable "
+            "(Husbanken's startlån veileder), always, or never.",
+        ),
+    ] = "stable_income",
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(FORMATS, "table")] = "table",
@@ -290,6 +299,8 @@ def afford(
 ) -> None:
     """Start-loan capacity, maximum loan, grant need and the bank test for a household."""
     check_format(fmt, FORMATS)
+    if bostotte not in ("stable_income", "always", "never"):
+        raise InputError("--bostotte", bostotte, "must be stable_income, always or never")
     if tenure not in ("selveier", "borettslag"):
         raise InputError("--tenure", tenure, "must be selveier or borettslag")
     date = parse_date(at)
@@ -329,6 +340,7 @@ def afford(
             loan_rate=percent("--rate")(rate),
             term_years=term,
             interest_only_years=interest_only,
+            housing_allowance_rule=bostotte,
         )
     data = result.as_dict()
     if fmt == "json":

@@ -250,6 +250,28 @@ class BeregningsutvalgetAssumptions(_Model):
     capital_rate: Percent | None = None
     maintenance_rate: Percent | None = None
     administration_per_unit: Money = 0.0
+    #: administration as a lump sum a year (instead of per unit × units served)
+    administration_total: Money | None = None
+    #: the units administration serves (default: every unit in the register)
+    administration_units: Annotated[int, Field(ge=1)] | None = None
+    #: rented-in net cost as a lump sum a year (lease + maintenance + other − rent), replacing
+    #: the register's rented-in units; ``rented_in_units`` is then the count it covers
+    rented_in_net_cost_total: float | None = None
+    rented_in_units: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> BeregningsutvalgetAssumptions:
+        if self.administration_total is not None and self.administration_per_unit:
+            raise ValueError(
+                "beregningsutvalget.administration_total: give it or administration_per_unit, "
+                "not both"
+            )
+        if (self.rented_in_net_cost_total is None) != (self.rented_in_units is None):
+            raise ValueError(
+                "beregningsutvalget.rented_in_net_cost_total and rented_in_units: give both "
+                "or neither"
+            )
+        return self
 
 
 class PortfolioAssumptions(_Model):

@@ -44,6 +44,7 @@ __all__ = [
     "Dwelling",
     "EstablishmentGrantTerms",
     "Financing",
+    "HousingAllowance",
     "HusbankenLoan",
     "Municipality",
     "Purchase",
@@ -227,6 +228,16 @@ class Municipality(BaseModel):
         default=0.0, description="Share of billed rent never paid, below 100 %."
     )
     sale_costs: Amount = Field(default=0.0, description="Seller's costs of the sale, NOK.")
+    replacement_cost: Amount | None = Field(
+        default=None,
+        description="Cost of an equivalent unit bought at the sale to keep serving the waiting "
+        "list (today's money, grown with the price growth to the sale); enters the sell case.",
+    )
+    accounting_view: Literal["straight_line", "minimum_repayment"] = Field(
+        default="straight_line",
+        description="The yearly cost of keeping the unit in the operating account: straight-line "
+        "depreciation, or the minimum repayment on its Husbanken loan (kommuneloven § 14-18).",
+    )
     discount_rate: Rate = Field(
         description="Yearly rate for the present value of selling vs keeping (nominal, monthly)."
     )
@@ -464,6 +475,26 @@ class Assumptions(BaseModel):
         return self
 
 
+class HousingAllowance(BaseModel):
+    """Husbanken's housing allowance (bostøtte) on the path, as tenant and as owner."""
+
+    model_config = _FROZEN
+
+    applied: bool = Field(
+        default=True,
+        description="The household applies for bostøtte; false = 'not applied for' (none counted).",
+    )
+    stress_test: Literal["stable_income", "always", "never"] = Field(
+        default="stable_income",
+        description="Count the estimated bostøtte as income in the start-loan stress test: "
+        "stable_income (Husbanken's startlån veileder: only where the income is stable), "
+        "always, or never.",
+    )
+    adapted_home: bool = Field(
+        default=False, description="The home is adapted for a disabled household member."
+    )
+
+
 #: A language code as a key of ``name``/``description``: ``nb``, ``en``, ``fa_AF`` …
 LangCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
 
@@ -490,6 +521,7 @@ class Scenario(BaseModel):
     rent: RentPhase
     purchase: Purchase
     financing: Financing = Financing()
+    housing_allowance: HousingAllowance = HousingAllowance()
     assumptions: Assumptions = Assumptions()
 
     @model_validator(mode="before")

@@ -206,6 +206,10 @@ BU_LABELS = {
     "net_cost_rented_in": "Net cost, rented-in units",
     "administration": "Administration",
     "total": "Total",
+    "net_operating_before_capital": (
+        "Memo: net operating cost before capital (actual maintenance + other costs − rent "
+        "income, owned units)"
+    ),
 }
 
 YEARLY_LABELS: dict[str, tuple[str, ColumnKind]] = {
@@ -408,7 +412,9 @@ def _cost(
         Figure(
             key="per_unit",
             label=gt("Per unit a year"),
-            value=float(c.table["per_unit"].to_numpy("float64")[-1]),  # the total line
+            value=float(
+                c.table["per_unit"].to_numpy("float64")[list(c.table.index).index("total")]
+            ),
             kind="nok",
         ),
     ]
