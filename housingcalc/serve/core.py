@@ -244,11 +244,24 @@ def compare_offers(
 
 
 def family_page_available() -> bool:
-    return False
+    return True
+
+
+def family_languages() -> dict[str, str]:
+    """The family page's languages, ``{code: name in that language}``, for the choice."""
+    from housingcalc.reports.family import family_language_names
+
+    return family_language_names()
 
 
 def family_html(scenario: Scenario, source: str, lang: str) -> str:
-    raise InputError("family page", lang, "the family's one-page summary is not in this build")
+    """The family's one-page summary (``run --format family``) in one of its languages."""
+    from housingcalc.calc.rent_to_own import run_rent_to_own
+    from housingcalc.reports.family import parse_family_langs, render_family_page
+
+    del source  # the page names the scenario, not its file
+    (code,) = parse_family_langs(lang)[:1]
+    return render_family_page(run_rent_to_own(scenario, params().fresh()), code)
 
 
 def compare(variants: list[dict[str, Any]], lang: str) -> dict[str, Any]:

@@ -153,6 +153,8 @@ def _case_context(
         "variants": variants,
         "solve_targets": core.solve_targets(),
         "family_page": core.family_page_available(),
+        "family_languages": core.family_languages() if core.family_page_available() else {},
+        "family_lang": lang,
         **verdict,
     }
 
@@ -337,9 +339,10 @@ async def report(request: Request) -> Response:
 
 @router.post("/ui/family", response_class=HTMLResponse)
 async def family(request: Request) -> Response:
-    """The family's one-page summary (when this build has it)."""
+    """The family's one-page summary (when this build has it), in the language chosen for it
+    (any of the family page's languages; default: the workspace's)."""
     fields, _ = await _form(request)
-    lang = _lang_of(fields.get("lang"))
+    lang = fields.get("family_lang") or _lang_of(fields.get("lang"))
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
     scenario = core.scenario_from_raw(raw, source)

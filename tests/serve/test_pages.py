@@ -167,6 +167,19 @@ def test_the_full_report_opens_from_the_case(client: Any, page: str) -> None:
     assert "@media print" in answer.text
 
 
+def test_the_family_page_opens_in_the_chosen_language(client: Any, page: str) -> None:
+    # the choice offers every language of the family page, named in itself
+    assert 'name="family_lang"' in page
+    for name in ("Norsk bokmål", "Українська", "العربية", "ትግርኛ", "دری", "Soomaali"):
+        assert name in page
+    fields = _form_of(page)
+    assert fields["family_lang"] == "nb"  # the workspace's language by default
+    answer = client.post("/ui/family", data={**fields, "family_lang": "ar"})
+    assert answer.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in answer.text
+    assert '<meta name="translation-status" content="unreviewed">' in answer.text
+
+
 def test_switching_language_keeps_the_case(client: Any, page: str) -> None:
     fields = {**_form_of(page), "household.savings": "15001"}
     answer = client.post("/?lang=en", data=fields)
