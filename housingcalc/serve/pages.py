@@ -152,7 +152,7 @@ def _case_context(
         "source": source,
         "variants": variants,
         "solve_targets": core.solve_targets(),
-        "family_page": core.family_page_available(),
+        "family_languages": core.family_languages(),
         **verdict,
     }
 
@@ -343,7 +343,8 @@ async def family(request: Request) -> Response:
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
     scenario = core.scenario_from_raw(raw, source)
-    return HTMLResponse(core.family_html(scenario, source, lang))
+    family_lang = fields.get("family_lang") or lang
+    return HTMLResponse(core.family_html(scenario, source, family_lang, raw))
 
 
 # -- the stock --------------------------------------------------------------------------------
