@@ -186,11 +186,18 @@ def register_suffix(filename: str) -> str:
     return suffix
 
 
-def examples() -> list[tuple[str, str]]:
-    """(file name, title) of each packaged rent-to-own example, the built-in one first."""
+def examples(lang: str) -> list[tuple[str, str]]:
+    """(file name, title in ``lang``) of each packaged rent-to-own example, the built-in one
+    first (a name given in several languages shows in the page's language)."""
     from housingcalc.scenarios import describe_examples
 
-    return describe_examples()
+    out = []
+    for file, _title in describe_examples():
+        name = example_raw(file)[0].get("name")
+        if isinstance(name, dict):
+            name = name.get(lang) or next(iter(name.values()), file)
+        out.append((file, str(name or file)))
+    return out
 
 
 # -- solve, compare, the family page: from the caseworker-decision library where present ------

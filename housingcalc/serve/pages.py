@@ -187,7 +187,7 @@ def index(request: Request, lang: str | None = None, example: str | None = None)
     return render(
         "workspace.html.j2",
         code,
-        examples=core.examples(),
+        examples=core.examples(code),
         chosen=source,
         **_case_context(raw, source, code, []),
     )
@@ -203,7 +203,7 @@ async def index_with_case(request: Request, lang: str | None = None) -> Response
     return render(
         "workspace.html.j2",
         code,
-        examples=core.examples(),
+        examples=core.examples(code),
         chosen=source,
         **_case_context(raw, source, code, _variants(variant_texts)),
     )
