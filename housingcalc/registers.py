@@ -31,7 +31,7 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -45,8 +45,10 @@ Kind = Literal["text", "number", "integer", "percent", "date", "enum"]
 
 #: How many lines / rows at the top of a file are searched for the header row.
 HEADER_SEARCH_ROWS = 20
-#: At most this many error lines are kept; the last line says how many more there were.
-MAX_ERROR_LINES = 1000
+#: Up to this many errors are listed one line each; more are grouped, one line per rule.
+LIST_ERRORS_UP_TO = 20
+#: A grouped line lists the first rows with that error.
+FIRST_ROWS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,8 @@ class Register:
     """A validated register: ``frame`` has one row per unit and every column of COLUMNS.
 
     ``frame.index`` is the row number in the file. Missing optional values are NaN (numbers,
-    dates as NaT) or ``None`` (text and enums); ``provided`` lists the columns the file had.
+    dates as NaT) or missing (``None`` or NaN: text and enums); ``provided`` lists the columns
+    the file had.
     """
 
     frame: pd.DataFrame
@@ -440,6 +443,9 @@ class _Raw:
     provided: tuple[str, ...]
     notes: list[str]
     percent_cells: pd.DataFrame | None = None  # bool, for XLSX percent-formatted cells
+    #: the same cells all as text, read again only when a rule is broken (error lines quote
+    #: the cells as written); None: ``frame`` already holds the cells as read
+    text_loader: Callable[[], pd.DataFrame] | None = None
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str]:
@@ -466,6 +472,12 @@ def _sniff(lines: Sequence[str]) -> tuple[int, str]:
 
 
 def _read_csv(path: Path, source: str) -> _Raw:
+    """Typed at parse time: pandas' C engine reads number columns as float64 where every cell
+    is a plain number (decimal comma when the separator is ``;``, tab or ``|``); a column with
+    any other cell comes back as text and is converted cell by cell (:func:`_to_number`). Text,
+    code and date columns are read as text. When any cell breaks a rule, the file is read
+    again all as text (:func:`_read_csv_text`) so that the error lines show the cells exactly
+    as written."""
     import pandas as pd
 
     data = path.read_bytes()
@@ -476,20 +488,33 @@ def _read_csv(path: Path, source: str) -> _Raw:
         raise _no_header(source, "lines")
     header = next(csv.reader([head[header_line]], delimiter=sep))
     mapping, ignored = _map_header(header, source)
+    options: dict[str, Any] = {
+        "encoding": encoding,
+        "sep": sep,
+        "header": None,
+        "skiprows": header_line + 1,
+        "keep_default_na": False,
+        "na_values": [""],
+        "skip_blank_lines": False,
+        "decimal": "," if sep != "," else ".",
+        "engine": "c",
+        "index_col": False,
+    }
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=None,
-            skiprows=header_line + 1,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            usecols=sorted(mapping),
-            engine="c",
-            index_col=False,
-        )
+        # types inferred by the C engine (asking for str is twice as slow); text columns that
+        # came out as numbers (ids like 0012) are read again below as text
+        frame = pd.read_csv(io.BytesIO(data), usecols=sorted(mapping), **options)
+        texts = [
+            p
+            for p, n in mapping.items()
+            if SPEC[n].kind not in ("number", "integer", "percent")
+            and not pd.api.types.is_string_dtype(frame[p].dtype)
+            and bool(frame[p].notna().any())
+        ]
+        if texts:
+            again = pd.read_csv(io.BytesIO(data), usecols=texts, dtype=str, **options)
+            for p in texts:
+                frame[p] = again[p]
     except pd.errors.EmptyDataError:  # a header and nothing below it
         frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in sorted(mapping)})
     except pd.errors.ParserError as exc:
@@ -509,7 +534,35 @@ def _read_csv(path: Path, source: str) -> _Raw:
         notes.append(f"{header_line} line(s) above the header skipped")
     if ignored:
         notes.append("ignored columns: " + ", ".join(ignored))
-    return _Raw(frame, tuple(mapping.values()), notes)
+
+    def as_text() -> pd.DataFrame:
+        return _read_csv_text(text, sep, header_line, mapping, frame.index)
+
+    return _Raw(frame, tuple(mapping.values()), notes, text_loader=as_text)
+
+
+def _read_csv_text(
+    text: str, sep: str, header_line: int, mapping: dict[int, str], index: pd.Index
+) -> pd.DataFrame:
+    """The same cells all as text (blank = ''), for error lines that quote the file."""
+    import pandas as pd
+
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        header=None,
+        skiprows=header_line + 1,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        usecols=sorted(mapping),
+        engine="c",
+        index_col=False,
+    )
+    frame.columns = [mapping[int(c)] for c in frame.columns]
+    frame.index = index
+    return frame
 
 
 def _read_xlsx(path: Path, source: str) -> _Raw:
@@ -739,23 +792,31 @@ def _to_text(s: pd.Series) -> pd.Series:
     """Text cells, stripped; blank cells become None. A whole-number cell 1001.0 → '1001'."""
     import pandas as pd
 
-    if isinstance(s.dtype, pd.StringDtype):  # CSV: already text
+    if isinstance(s.dtype, pd.StringDtype):  # CSV: already text; stays str (blank → NaN)
         t = s.str.strip()
-        return t.astype(object).where(t.notna() & (t != ""), None)
+        return t.where(t != "")
     return _per_unique(s, _as_text)  # spreadsheet cells of mixed types
 
 
-def _shown(v: object) -> str:
+def _plain(v: object) -> str:
+    """A cell as text: blank → ''; 1001.0 → '1001'; a date-time at midnight → its date."""
     import pandas as pd
 
     if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
-        return "''"
+        return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     if isinstance(v, dt.datetime):
         v = v.date()
-    text = str(v)
+    return str(v)
+
+
+def _quoted(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _shown(v: object) -> str:
+    return _quoted(_plain(v))
 
 
 def _describe_range(spec: ColumnSpec) -> str:
@@ -768,33 +829,63 @@ def _describe_range(spec: ColumnSpec) -> str:
     return "must be " + " and ".join(parts)
 
 
+class RegisterErrors(CollectedErrors):
+    """The errors of a register. ``errors``: one line per error when there are at most
+    :data:`LIST_ERRORS_UP_TO`, otherwise one line per rule with its count and first rows.
+    ``details()``: every error, one line each; ``records``: the same as (row, column, value,
+    rule) tuples, e.g. for an errors CSV."""
+
+    def __init__(
+        self,
+        source: str,
+        errors: Sequence[str],
+        records: Sequence[tuple[int, str, str, str]],
+        grouped: bool,
+    ) -> None:
+        super().__init__(source, errors)
+        self.records = list(records)
+        self.grouped = grouped
+
+    def details(self) -> list[str]:
+        return [f"row {r}, {c} = {_quoted(v)}: {why}" for r, c, v, why in self.records]
+
+
 class _Errors:
     """Collects (row, column, value, reason) vectorised, sorts and formats once."""
 
     def __init__(self) -> None:
-        self.parts: list[tuple[Any, str, Any, Any]] = []  # (rows, column, values, reason)
+        # (rows, column, values, reason, rule): ``rule`` names the group at scale
+        self.parts: list[tuple[Any, str, Any, Any, str]] = []
 
-    def add(self, mask: pd.Series, column: str, values: pd.Series, reason: str | pd.Series) -> None:
+    def add(
+        self,
+        mask: pd.Series,
+        column: str,
+        values: pd.Series,
+        reason: str | pd.Series,
+        rule: str | None = None,
+    ) -> None:
         if not bool(mask.any()):
             return
         rows = mask.index[mask.to_numpy()]
         shown = values[mask]
         why = reason[mask] if not isinstance(reason, str) else reason
-        self.parts.append((rows, column, shown, why))
+        if rule is None:
+            assert isinstance(reason, str)
+            rule = reason
+        self.parts.append((rows, column, shown, why, rule))
 
     def rows(self) -> list[int]:
         """Every row with an error so far."""
-        return [int(r) for rows, _, _, _ in self.parts for r in rows]
+        return [int(r) for rows, *_ in self.parts for r in rows]
 
-    def lines(self) -> list[str]:
+    def _table(self) -> pd.DataFrame:
         import numpy as np
         import pandas as pd
 
-        if not self.parts:
-            return []
-        order = [COLUMN_NAMES.index(c) if c in COLUMN_NAMES else -1 for _, c, _, _ in self.parts]
+        order = [COLUMN_NAMES.index(c) if c in COLUMN_NAMES else -1 for _, c, *_ in self.parts]
         frames = []
-        for (rows, column, shown, why), o in zip(self.parts, order, strict=True):
+        for (rows, column, shown, why, rule), o in zip(self.parts, order, strict=True):
             n = len(rows)
             frames.append(
                 pd.DataFrame(
@@ -804,22 +895,43 @@ class _Errors:
                         "column": column,
                         "value": list(shown),
                         "why": list(why) if not isinstance(why, str) else why,
+                        "rule": rule,
                     }
                 )
             )
-        df = pd.concat(frames, ignore_index=True).sort_values(["row", "col"], kind="stable")
-        total = len(df)
-        head = df.head(MAX_ERROR_LINES)
-        out = []
-        for row, column, value, why in zip(
-            head["row"], head["column"], head["value"], head["why"], strict=True
-        ):
-            out.append(f"row {row}, {column} = {_shown(value)}: {why}")
-        if total > len(head):
-            out.append(
-                f"… and {total - len(head)} more error(s) in {df['row'].nunique()} row(s) in all"
+        return pd.concat(frames, ignore_index=True).sort_values(["row", "col"], kind="stable")
+
+    def collected(self, source: str) -> RegisterErrors:
+        """The errors to raise: listed one by one, or grouped by rule at scale."""
+        df = self._table()
+        plain = [_plain(v) for v in df["value"]]
+        records = [
+            (int(r), str(c), v, str(w))
+            for r, c, v, w in zip(df["row"], df["column"], plain, df["why"], strict=True)
+        ]
+        if len(df) <= LIST_ERRORS_UP_TO:
+            return RegisterErrors(
+                source,
+                [f"row {r}, {c} = {_quoted(v)}: {w}" for r, c, v, w in records],
+                records,
+                False,
             )
-        return out
+        lines = []
+        groups = df.groupby(["col", "column", "rule"], sort=False)
+        firsts = sorted(
+            ((int(g["row"].iloc[0]), key, g) for key, g in groups), key=lambda t: (t[0], t[1][0])
+        )
+        for _, (_, column, rule), g in firsts:
+            rows = g["row"].to_numpy()
+            listed = ", ".join(str(int(r)) for r in rows[:FIRST_ROWS_SHOWN])
+            more = ", …" if len(rows) > FIRST_ROWS_SHOWN else ""
+            value = _shown(g["value"].iloc[0])
+            lines.append(
+                f"{column}: {rule}: {len(rows)} row(s): {listed}{more} (row {int(rows[0])}: "
+                f"{column} = {value})"
+            )
+        lines.append(f"{len(df)} error(s) in {df['row'].nunique()} row(s) in all")
+        return RegisterErrors(source, lines, records, True)
 
 
 def _check_range(errors: _Errors, spec: ColumnSpec, values: pd.Series, raw: pd.Series) -> None:
@@ -891,10 +1003,14 @@ def _convert_percent(
 
     from housingcalc.units import AMBIGUOUS_BELOW
 
-    text = col.astype(object).map(lambda v: v if isinstance(v, str) else None)
-    explicit = text.str.strip().str.endswith("%").fillna(False).astype(bool)
-    stripped = col.astype(object).where(~explicit, text.str.strip().str.rstrip("%"))
-    values, bad = _to_number(stripped)
+    if pd.api.types.is_numeric_dtype(col.dtype) and col.dtype != bool:  # typed at parse time
+        explicit = pd.Series(False, index=col.index)
+        values, bad = _to_number(col)
+    else:
+        text = col.astype(object).map(lambda v: v if isinstance(v, str) else None)
+        explicit = text.str.strip().str.endswith("%").fillna(False).astype(bool)
+        stripped = col.astype(object).where(~explicit, text.str.strip().str.rstrip("%"))
+        values, bad = _to_number(stripped)
     formatted = (
         percent_cells["loan_rate"]
         if percent_cells is not None
@@ -937,7 +1053,7 @@ def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> N
     if dup.any():
         first_row = pd.Series(frame.index, index=frame.index).groupby(ids).transform("first")
         why = "duplicate of row " + first_row.astype("Int64").astype(str)
-        errors.add(dup, "unit_id", ids, why)
+        errors.add(dup, "unit_id", ids, why, rule="duplicate of an earlier row")
     if "area_m2" in raw.columns:
         errors.add(
             frame["area_m2"].isna() & _blank(raw["area_m2"]),
@@ -991,20 +1107,27 @@ def frame_from_cells(
 def _validate(raw: _Raw, source: str) -> Register:
     blank_rows = raw.frame.apply(_blank).all(axis=1) if len(raw.frame.columns) else None
     if blank_rows is not None and bool(blank_rows.any()):
+        keep = ~blank_rows
+        loader = raw.text_loader
         raw = _Raw(
-            raw.frame[~blank_rows],
+            raw.frame[keep],
             raw.provided,
             raw.notes,
-            None if raw.percent_cells is None else raw.percent_cells[~blank_rows],
+            None if raw.percent_cells is None else raw.percent_cells[keep],
+            None if loader is None else (lambda: loader()[keep]),
         )
     if raw.frame.empty:
         raise CollectedErrors(source, ["the register has a header but no units"])
     errors = _Errors()
     frame = _convert(raw, errors)
     _validate_rows(frame, raw.frame, errors)
-    lines = errors.lines()
-    if lines:
-        raise CollectedErrors(source, lines)
+    if errors.parts and raw.text_loader is not None:
+        # a rule is broken: check the cells again as written, so each line quotes the file
+        text = raw.text_loader()
+        errors = _Errors()
+        _validate_rows(_convert(_Raw(text, raw.provided, raw.notes), errors), text, errors)
+    if errors.parts:
+        raise errors.collected(source)
     return Register(frame, source, raw.provided, tuple(raw.notes))
 
 

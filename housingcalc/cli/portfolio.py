@@ -53,6 +53,22 @@ RegisterArg = Annotated[
         show_default=False,
     ),
 ]
+AllErrorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-errors",
+        help="List every error of the register one line each (by default more than 20 errors "
+        "are grouped: one line per rule with the count and the first rows).",
+    ),
+]
+ErrorsCsvOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--errors-csv",
+        metavar="FILE",
+        help="Write every error of the register to FILE (row, column, value, rule) as CSV.",
+    ),
+]
 ScenarioOption = Annotated[
     Path | None,
     typer.Option(
@@ -78,10 +94,11 @@ def _analyse(
     params: Path | None,
     parts: tuple[str, ...],
     years: int | None = None,
+    all_errors: bool = False,
+    errors_csv: Path | None = None,
 ) -> tuple[Register, PortfolioResult]:
     from housingcalc.calc.portfolio import analyse_portfolio
     from housingcalc.models.portfolio import PortfolioAssumptions, load_assumptions
-    from housingcalc.registers import read_register
 
     if scenario is not None:
         a = load_assumptions(scenario)
@@ -95,7 +112,7 @@ def _analyse(
         a = a.model_copy(update={"projection": a.projection.model_copy(update={"years": years})})
     ps = load_params(params)
     progress("reading the register")
-    reg = read_register(register)
+    reg = _read(register, all_errors, errors_csv)
     progress("calculating")
     try:
         res = analyse_portfolio(
@@ -108,6 +125,28 @@ def _analyse(
     for d in res.units.defaults:
         typer.echo(f"note: {d}", err=True)
     return reg, res
+
+
+def _read(register: Path, all_errors: bool, errors_csv: Path | None) -> Register:
+    """Read the register; its errors grouped by rule at scale, or in full on request."""
+    import csv
+
+    from housingcalc.cli._common import atomic_write
+    from housingcalc.registers import RegisterErrors, read_register
+
+    try:
+        return read_register(register)
+    except RegisterErrors as exc:
+        lines = exc.details() if all_errors else list(exc.errors)
+        if errors_csv is not None:
+            with atomic_write(errors_csv) as fh:
+                w = csv.writer(fh, lineterminator="\n")
+                w.writerow(["row", "column", "value", "rule"])
+                w.writerows(exc.records)
+            lines.append(f"every error written to {errors_csv}")
+        elif exc.grouped and not all_errors:
+            lines.append("every error: add --all-errors, or --errors-csv FILE")
+        raise CollectedErrors(exc.source, lines) from None
 
 
 def _csv(frame: pd.DataFrame) -> None:
@@ -133,12 +172,16 @@ def value(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
 ) -> None:
     """Book, market and hidden value; grants still repayable, loans and net value."""
     check_format(fmt, TABLE_FORMATS)
     if by not in BY_CHOICES:
         raise InputError("--by", by, f"must be one of {', '.join(BY_CHOICES)}")
-    _, res = _analyse(register, scenario, at, params, ("value",))
+    _, res = _analyse(
+        register, scenario, at, params, ("value",), all_errors=all_errors, errors_csv=errors_csv
+    )
     v = res.valuation
     t = v.totals
     if fmt == "json":
@@ -226,11 +269,21 @@ def cost(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
 ) -> None:
     """Cost by the Beregningsutvalget method (capital 4 % and maintenance floor 1.5 % of
     market value: seed values, unverified), in total and per unit."""
     check_format(fmt, TABLE_FORMATS)
-    _, res = _analyse(register, scenario, at, params, ("value", "cost"))
+    _, res = _analyse(
+        register,
+        scenario,
+        at,
+        params,
+        ("value", "cost"),
+        all_errors=all_errors,
+        errors_csv=errors_csv,
+    )
     c = res.cost
     assert c is not None
     where = {"parameter": "parameter file", "scenario": "set in the scenario"}
@@ -285,10 +338,20 @@ def tariff(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
 ) -> None:
     """The cost-covering tariff over the whole register and the gap to current rents."""
     check_format(fmt, TABLE_FORMATS)
-    _, res = _analyse(register, scenario, at, params, ("value", "tariff"))
+    _, res = _analyse(
+        register,
+        scenario,
+        at,
+        params,
+        ("value", "tariff"),
+        all_errors=all_errors,
+        errors_csv=errors_csv,
+    )
     tr = res.tariff
     assert tr is not None
     if fmt == "json":
@@ -357,10 +420,21 @@ def project(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
 ) -> None:
     """Project values, costs, loans, grants and cash yearly, with sales and stress tests."""
     check_format(fmt, TABLE_FORMATS)
-    _, res = _analyse(register, scenario, at, params, ("value", "project"), years)
+    _, res = _analyse(
+        register,
+        scenario,
+        at,
+        params,
+        ("value", "project"),
+        years,
+        all_errors=all_errors,
+        errors_csv=errors_csv,
+    )
     ps = res.projection
     assert ps is not None
     start = res.units.at.year
@@ -452,6 +526,8 @@ def report(
     ] = None,
     at: AtOption = None,
     params: ParamsOption = None,
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
 ) -> None:
     """Write the portfolio report: HTML (charts inline), Excel workbook and JSON."""
     formats = parse_list(fmt, REPORT_FORMATS, "--format")
@@ -464,7 +540,15 @@ def report(
         write_workbook,
     )
 
-    reg, res = _analyse(register, scenario, at, params, ("value", "cost", "tariff", "project"))
+    reg, res = _analyse(
+        register,
+        scenario,
+        at,
+        params,
+        ("value", "cost", "tariff", "project"),
+        all_errors=all_errors,
+        errors_csv=errors_csv,
+    )
     with_units = per_unit if per_unit is not None else reg.units <= PER_UNIT_AUTO_LIMIT
     frames = per_unit_frames(res) if with_units else None
     stem = register.stem

@@ -326,3 +326,37 @@ def test_template_command(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "exists (use --force to overwrite)" in result.stderr
     result = runner.invoke(app, ["portfolio", "template", str(tmp_path / "x.ods")])
     assert result.exit_code == 2 and "must end in .csv or .xlsx" in result.stderr
+
+
+def _many_bad_rows(tmp_path: Path) -> Path:
+    """30 units with no area: more errors than are listed one by one."""
+    rows = "".join(f"U{i},,1,1\n" for i in range(30))
+    p = tmp_path / "bad.csv"
+    p.write_text("unit_id,area_m2,book_value,market_value\n" + rows, "utf-8")
+    return p
+
+
+def test_many_errors_are_grouped_and_given_in_full_on_request(tmp_path: Path) -> None:
+    p = _many_bad_rows(tmp_path)
+    result = runner.invoke(app, ["portfolio", "value", str(p)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {p}: area_m2: required (the unit's area in m²): 30 row(s): 2, 3, 4, 5, 6, … "
+        "(row 2: area_m2 = '')",
+        f"error: {p}: 30 error(s) in 30 row(s) in all",
+        f"error: {p}: every error: add --all-errors, or --errors-csv FILE",
+    ]
+    result = runner.invoke(app, ["portfolio", "value", str(p), "--all-errors"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 30
+    assert lines[29] == f"error: {p}: row 31, area_m2 = '': required (the unit's area in m²)"
+    out = tmp_path / "errors.csv"
+    result = runner.invoke(app, ["portfolio", "tariff", str(p), "--errors-csv", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"error: {p}: every error written to {out}"
+    with out.open(encoding="utf-8") as fh:
+        records = list(csv.reader(fh))
+    assert records[0] == ["row", "column", "value", "rule"]
+    assert records[1] == ["2", "area_m2", "", "required (the unit's area in m²)"]
+    assert len(records) == 31
