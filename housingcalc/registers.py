@@ -565,7 +565,125 @@ def _read_csv_text(
     return frame
 
 
+#: Whether the rate cells are percent-formatted is decided from this many rows at the top.
+PERCENT_SAMPLE_ROWS = 1000
+
+
+class _Fallback(Exception):
+    """The fast XLSX reader cannot be sure of this workbook: read it cell by cell."""
+
+
 def _read_xlsx(path: Path, source: str) -> _Raw:
+    """Fast: fastexcel (calamine, in Rust) reads the sheet typed, each column's type inferred
+    from all its cells (a column of numbers comes as float64, of dates as datetime64; a
+    column with any other cell as text, converted cell by cell like CSV). The header row,
+    the sheet's row numbers and the percent formats of the rate cells come from a streamed
+    look at the top of the sheet (:mod:`housingcalc._xlsxpeek`). Where the fast reader could
+    not be sure (TRUE/FALSE cells, which it reads as 1/0; rate cells formatted differently
+    within the first rows; headers it names differently), the workbook is read cell by cell
+    with openpyxl as before."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from housingcalc import _xlsxpeek
+
+    try:
+        sheets = _xlsxpeek.peek(path, PERCENT_SAMPLE_ROWS)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError) as exc:
+        raise CollectedErrors(
+            source, [f"not a readable XLSX workbook ({type(exc).__name__})"]
+        ) from None
+    chosen = None
+    for sheet in sheets:
+        for i, row in enumerate(sheet.rows):
+            if row.number > HEADER_SEARCH_ROWS:
+                break
+            cells = [row.values.get(c) for c in range(max(row.values) + 1)]
+            if _is_header(cells):
+                chosen = (sheet, i, cells)
+                break
+        if chosen is not None:
+            break
+    if chosen is None:
+        if all(not s.rows for s in sheets):
+            raise CollectedErrors(source, ["file is empty"])
+        raise _no_header(source, "rows of any sheet")
+    sheet, at, header = chosen
+    mapping, ignored = _map_header(header, source)
+    try:
+        return _read_xlsx_fast(path, source, sheet, at, header, mapping, ignored, sheets)
+    except _Fallback:
+        return _read_xlsx_openpyxl(path, source)
+
+
+def _read_xlsx_fast(
+    path: Path,
+    source: str,
+    sheet: Any,
+    at: int,
+    header: list[str | None],
+    mapping: dict[int, str],
+    ignored: list[str],
+    sheets: list[Any],
+) -> _Raw:
+    import logging
+
+    import pandas as pd
+
+    from housingcalc import _xlsxpeek
+
+    try:
+        import fastexcel
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise _Fallback from None
+    header_number = sheet.rows[at].number
+    pct_col = next((p for p, n in mapping.items() if n == "loan_rate"), None)
+    percent: bool | None = None
+    if pct_col is not None:
+        seen = {r.percent[pct_col] for r in sheet.rows[at + 1 :] if pct_col in r.percent}
+        if len(seen) > 1:
+            raise _Fallback
+        percent = seen.pop() if seen else False
+    if _xlsxpeek.has_boolean_cells(path, _xlsxpeek.sheet_part(path, sheet.name)):
+        raise _Fallback
+    names = {p: str(header[p]) for p in mapping}
+    dtypes: dict[str | int, Any] = {
+        names[p]: "string" for p, n in mapping.items() if SPEC[n].kind in ("text", "enum")
+    }
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string"
+    try:
+        reader = fastexcel.read_excel(str(path))
+        loaded = reader.load_sheet(
+            sheet.name,
+            header_row=header_number - 1,  # the sheet's row, 0-based
+            use_columns=[names[p] for p in sorted(mapping)],
+            dtypes=dtypes,
+            schema_sample_rows=None,
+        )
+        batch = loaded.to_arrow()
+    except Exception:  # ColumnNotFoundError and the like: be sure instead
+        raise _Fallback from None
+    frame = batch.to_pandas()
+    if list(frame.columns) != [names[p] for p in sorted(mapping)]:
+        raise _Fallback
+    frame.columns = [mapping[p] for p in sorted(mapping)]
+    frame.index = pd.RangeIndex(header_number + 1, header_number + 1 + len(frame), name="row")
+    percent_cells = None
+    if percent is not None:
+        percent_cells = pd.DataFrame({"loan_rate": percent}, index=frame.index, dtype=bool)
+    others = [s.name for s in sheets if s.name != sheet.name]
+    notes = [f"sheet {sheet.name!r}"]
+    if others:
+        notes.append("other sheets ignored: " + ", ".join(repr(o) for o in others))
+    if header_number > 1:
+        notes.append(f"{header_number - 1} row(s) above the header skipped")
+    if ignored:
+        notes.append("ignored columns: " + ", ".join(ignored))
+    return _Raw(frame, tuple(frame.columns), notes, percent_cells)
+
+
+def _read_xlsx_openpyxl(path: Path, source: str) -> _Raw:
+    """Cell by cell with openpyxl: the fallback when the fast reader cannot be sure."""
     import pandas as pd
 
     try:
@@ -736,6 +854,11 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     import pandas as pd
 
     blank = _blank(s)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):  # typed at parse time (XLSX dates)
+        out = s.dt.floor("D").astype("datetime64[s]")
+        year = out.dt.year
+        implausible = out.notna() & ((year < 1850) | (year > 2100))
+        return out.where(~implausible), implausible
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
         text = s.where(~blank, None)
@@ -757,8 +880,11 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         retry = has_text & out.isna()
         if retry.any():
             t = text[retry].astype(str).str.strip()
-            # "2014-03-01 00:00:00" from spreadsheets that store dates as text
-            t = t.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1", regex=True)
+            # "2014-03-01 00:00:00" from spreadsheets that store dates as text, and date
+            # cells read as text in a column of mixed cells (the time of day is dropped)
+            t = t.str.replace(
+                r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", r"\1", regex=True
+            )
             iso = pd.to_datetime(t, format="%Y-%m-%d", errors="coerce")
             nor = pd.to_datetime(t, format="%d.%m.%Y", errors="coerce")
             out.loc[retry] = iso.fillna(nor).astype("datetime64[s]")
@@ -1012,7 +1138,7 @@ def _convert_percent(
         stripped = col.astype(object).where(~explicit, text.str.strip().str.rstrip("%"))
         values, bad = _to_number(stripped)
     formatted = (
-        percent_cells["loan_rate"]
+        percent_cells["loan_rate"] & ~explicit  # '4,5 %' written as text says it itself
         if percent_cells is not None
         else pd.Series(False, index=col.index)
     )
