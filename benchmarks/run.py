@@ -27,7 +27,12 @@ if str(HERE) not in sys.path:  # so the sibling modules import when run from any
 
 from benchlib import MB, Measurement, Result, machine, self_maxrss_mb, speed_probe  # noqa: E402
 
-SECTIONS = {"schedules": "loans_bench", "portfolio": "portfolio_bench", "cli": "cli_bench"}
+SECTIONS = {
+    "schedules": "loans_bench",
+    "portfolio": "portfolio_bench",
+    "registers": "register_bench",
+    "cli": "cli_bench",
+}
 
 
 def fmt_seconds(s: float) -> str:

@@ -566,7 +566,7 @@ def _read_csv_text(
 
 
 #: Whether the rate cells are percent-formatted is decided from this many rows at the top.
-PERCENT_SAMPLE_ROWS = 1000
+PERCENT_SAMPLE_ROWS = 500
 
 
 class _Fallback(Exception):
