@@ -1309,8 +1309,105 @@ def template_rows(lang: str = "en") -> list[dict[str, str]]:
     return rows
 
 
+#: Data rows of the XLSX template that carry the drop-down lists of the coded columns.
+TEMPLATE_ROWS = 5000
+
+_TEMPLATE_TEXT = {
+    "en": {
+        "sheet": "register",
+        "columns": "columns",
+        "title": "Register of municipal rental units: one row per unit, from row 4. Row 2 is "
+        "an example (ignored when read); hover over a header for its rule.",
+        "required": "required",
+        "default": "If empty",
+        "values": "Values",
+    },
+    "nb": {
+        "sheet": "boliger",
+        "columns": "kolonner",
+        "title": "Register over kommunale utleieboliger: én rad per bolig, fra rad 4. Rad 2 er "
+        "et eksempel (leses ikke); hold musen over en overskrift for regelen.",
+        "required": "påkrevd",
+        "default": "Hvis tom",
+        "values": "Verdier",
+    },
+}
+
+
+def _template_workbook(path: Path, rows: list[dict[str, str]], lang: str) -> None:
+    """The XLSX template: a title row, an example row, the header (a note on each header
+    cell gives the column's rule and default), drop-down lists for the coded columns over
+    :data:`TEMPLATE_ROWS` rows, and a sheet describing every column."""
+    import xlsxwriter
+
+    text = _TEMPLATE_TEXT.get(lang, _TEMPLATE_TEXT["en"])
+    wb = xlsxwriter.Workbook(str(path))
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
+    example = wb.add_format({"italic": True, "font_color": "#7F7F7F"})
+    title = wb.add_format({"bold": True})
+    ws = wb.add_worksheet(text["sheet"])
+    ws.write_string(0, 0, text["title"], title)
+    last = 3 + TEMPLATE_ROWS - 1
+    for j, r in enumerate(rows):
+        spec = SPEC[r["canonical"]]
+        ws.write_string(2, j, r["column"], required if spec.required else bold)
+        note = [r["description"]]
+        if spec.required:
+            note.append(f"({text['required']}) {r['default']}")
+        else:
+            note.append(f"{text['default']}: {r['default']}")
+        ws.write_comment(2, j, "\n".join(note), {"x_scale": 2.5, "y_scale": 1.6})
+        if spec.example:
+            ws.write_string(1, j, spec.example, example)
+        ws.set_column(j, j, max(12, len(r["column"]) + 2))
+        if spec.kind == "enum":
+            ws.data_validation(
+                3,
+                j,
+                last,
+                j,
+                {
+                    "validate": "list",
+                    "source": list(spec.choices),
+                    "input_title": r["column"],
+                    "input_message": f"{text['values']}: {', '.join(spec.choices)}"[:255],
+                    "error_type": "warning",
+                },
+            )
+        elif spec.kind in ("number", "integer", "percent") and spec.minimum is not None:
+            criteria: dict[str, Any] = {
+                "validate": "integer" if spec.kind == "integer" else "decimal",
+                "error_type": "warning",
+                "error_message": _describe_range(spec)[:255],
+            }
+            if spec.maximum is not None:
+                criteria.update(criteria="between", minimum=spec.minimum, maximum=spec.maximum)
+            else:
+                criteria.update(criteria=">=", value=spec.minimum)
+            ws.data_validation(3, j, last, j, criteria)
+        elif spec.kind == "date":
+            ws.set_column(j, j, 12, wb.add_format({"num_format": "dd.mm.yyyy"}))
+    ws.freeze_panes(3, 1)
+    ws.autofilter(2, 0, 2, len(rows) - 1)
+    info = wb.add_worksheet(text["columns"])
+    keys = list(rows[0])
+    for j, k in enumerate(keys):
+        info.write_string(0, j, k, bold)
+    for i, r in enumerate(rows, start=1):
+        for j, k in enumerate(keys):
+            info.write_string(i, j, r[k])
+    info.set_column(0, 2, 20)
+    info.set_column(3, 3, 10)
+    info.set_column(4, 6, 60)
+    info.freeze_panes(1, 0)
+    wb.close()
+
+
 def write_template(path: Path | str, *, lang: str = "en") -> Path:
-    """Write an empty register: CSV (header row only) or XLSX (header + a column sheet).
+    """Write an empty register: CSV (header row only) or XLSX (a title row, an example row,
+    the header with a note per column, drop-down lists for the coded columns, and a sheet
+    describing every column).
 
     CSV templates are UTF-8 with BOM and ``;`` separators when ``lang="nb"`` (what Norwegian
     Excel opens directly), plain UTF-8 with commas otherwise. The XLSX template has a second
@@ -1320,28 +1417,9 @@ def write_template(path: Path | str, *, lang: str = "en") -> Path:
     rows = template_rows(lang)
     headers = [r["column"] for r in rows]
     if p.suffix.lower() == ".xlsx":
-        import xlsxwriter
-
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(f".{p.name}.tmp")
-        wb = xlsxwriter.Workbook(str(tmp))
-        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        ws = wb.add_worksheet("register" if lang == "en" else "boliger")
-        for j, h in enumerate(headers):
-            ws.write_string(0, j, h, bold)
-            ws.set_column(j, j, max(12, len(h) + 2))
-        ws.freeze_panes(1, 0)
-        info = wb.add_worksheet("columns" if lang == "en" else "kolonner")
-        keys = list(rows[0])
-        for j, k in enumerate(keys):
-            info.write_string(0, j, k, bold)
-        for i, r in enumerate(rows, start=1):
-            for j, k in enumerate(keys):
-                info.write_string(i, j, r[k])
-        info.set_column(0, 2, 20)
-        info.set_column(3, 3, 10)
-        info.set_column(4, 6, 60)
-        wb.close()
+        _template_workbook(tmp, rows, lang)
         tmp.replace(p)
         return p
     sep = ";" if lang == "nb" else ","

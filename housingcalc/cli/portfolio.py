@@ -595,9 +595,22 @@ def report(
 
 def template(
     path: Annotated[
-        Path,
-        typer.Argument(metavar="FILE", help="Where to write: .csv or .xlsx.", show_default=False),
-    ],
+        Path | None,
+        typer.Argument(
+            metavar="FILE",
+            help="Where to write: .csv or .xlsx (default: register-template.csv, or .xlsx with "
+            "--xlsx).",
+            show_default=False,
+        ),
+    ] = None,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Write an Excel workbook: a note on every column, drop-down lists for the "
+            "coded columns, an example row and a sheet describing every column.",
+        ),
+    ] = False,
     lang: Annotated[
         str,
         typer.Option(
@@ -609,13 +622,17 @@ def template(
     ] = "en",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write an empty register to fill in (XLSX: with a sheet describing every column)."""
+    """Write an empty register to fill in (XLSX: documented, with drop-down lists)."""
     from housingcalc.registers import write_template
     from housingcalc.reports.i18n import check_lang
 
     code = check_lang(lang)
+    if path is None:
+        path = Path("register-template.xlsx" if xlsx else "register-template.csv")
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise InputError("FILE", str(path), "must end in .csv or .xlsx")
+    if xlsx and path.suffix.lower() != ".xlsx":
+        raise InputError("FILE", str(path), "must end in .xlsx with --xlsx")
     if path.exists() and not force:
         fail(f"{path}: exists (use --force to overwrite)")
     write_template(path, lang=code)

@@ -360,3 +360,63 @@ def test_many_errors_are_grouped_and_given_in_full_on_request(tmp_path: Path) ->
     assert records[0] == ["row", "column", "value", "rule"]
     assert records[1] == ["2", "area_m2", "", "required (the unit's area in m²)"]
     assert len(records) == 31
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_xlsx_template_round_trips_through_portfolio_value(tmp_path: Path, lang: str) -> None:
+    from openpyxl import load_workbook
+
+    from housingcalc.registers import SPEC, template_rows
+
+    path = tmp_path / "register.xlsx"
+    result = runner.invoke(app, ["portfolio", "template", "--xlsx", str(path), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[3]]
+    canonical = [r["canonical"] for r in template_rows(lang)]
+    assert headers == [r["column"] for r in template_rows(lang)]
+    # a note on every header cell; the example row above the header; drop-downs for codes
+    assert all(c.comment is not None and c.comment.text for c in ws[3])
+    assert ws.cell(row=2, column=1).value == SPEC["unit_id"].example
+    lists = {
+        next(iter(dv.sqref.ranges)).min_col: dv.formula1
+        for dv in ws.data_validations.dataValidation
+    }
+    for name in ("tenure", "status", "grant_rule"):
+        col = canonical.index(name) + 1
+        assert lists[col] == '"' + ",".join(SPEC[name].choices) + '"'
+    # fill two units below the header as a user would, and value them
+    units = [
+        {
+            "unit_id": "K-1",
+            "area_m2": 50,
+            "book_value": 1_000_000,
+            "market_value": 2_000_000,
+            "tenure": "owned",
+            "status": "let",
+            "loan_balance": 400_000,
+        },
+        {
+            "unit_id": "K-2",
+            "area_m2": 70,
+            "book_value": 1_500_000,
+            "market_value": 3_500_000,
+            "tenure": "owned",
+            "status": "vacant",
+        },
+    ]
+    for i, unit in enumerate(units, start=4):
+        for name, v in unit.items():
+            ws.cell(row=i, column=canonical.index(name) + 1, value=v)
+    wb.save(path)
+    result = runner.invoke(
+        app, ["portfolio", "value", str(path), "--at", "2026-01-01", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["units"] == 2
+    assert data["book_value"] == 1_000_000 + 1_500_000
+    assert data["market_value"] == 2_000_000 + 3_500_000
+    assert data["hidden_value"] == (2_000_000 + 3_500_000) - (1_000_000 + 1_500_000)
+    assert data["loan_balance"] == 400_000

@@ -280,7 +280,7 @@ def test_template_reads_back_with_every_column(tmp_path: Path, suffix: str, lang
         from openpyxl import load_workbook
 
         wb = load_workbook(path)
-        assert [c.value for c in wb.worksheets[0][1]] == headers
+        assert [c.value for c in wb.worksheets[0][3]] == headers  # title, example, header
         assert wb.worksheets[1].max_row == len(COLUMNS) + 1  # the column sheet
         with pytest.raises(CollectedErrors, match="header but no units"):
             read_register(path)
