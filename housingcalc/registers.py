@@ -1279,6 +1279,50 @@ def read_register(path: Path | str, *, source: str | None = None) -> Register:
     return _validate(raw, name)
 
 
+# -- writing tables out -----------------------------------------------------------------------
+
+#: A text cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """A text cell made inert for spreadsheets: one that starts like a formula gets a leading
+    apostrophe (OWASP's advice for CSV injection), everything else is left as it is.
+
+    Minimal stand-in until the shared function of issue 11 lands (the lead unifies them).
+
+    >>> neutralise_formula("=HYPERLINK(\"x\")"), neutralise_formula("Sentrum")
+    ('\'=HYPERLINK("x")', 'Sentrum')
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+#: CSV dialects for tables written out: ``plain`` (comma, decimal point, UTF-8) and
+#: ``excel-nb`` (what Excel with Norwegian settings opens directly: semicolon, decimal comma,
+#: UTF-8 with a byte-order mark).
+CSV_DIALECTS = ("plain", "excel-nb")
+
+
+def frame_to_csv(frame: pd.DataFrame, dialect: str = "plain") -> str:
+    """A table as CSV text: numbers to the øre, text cells made inert
+    (:func:`neutralise_formula`); a leading BOM for ``excel-nb``."""
+    import pandas as pd
+
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
+            out[c] = out[c].map(
+                lambda v: neutralise_formula(v) if isinstance(v, str) else v,
+                na_action="ignore",
+            )
+    if dialect == "excel-nb":
+        text = out.to_csv(
+            index=False, sep=";", decimal=",", float_format="%.2f", lineterminator="\r\n"
+        )
+        return "\ufeff" + text
+    return out.to_csv(index=False, float_format="%.2f", lineterminator="\n")
+
+
 # -- template ---------------------------------------------------------------------------------
 
 

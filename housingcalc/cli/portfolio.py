@@ -69,6 +69,15 @@ ErrorsCsvOption = Annotated[
         help="Write every error of the register to FILE (row, column, value, rule) as CSV.",
     ),
 ]
+CsvDialectOption = Annotated[
+    str,
+    typer.Option(
+        "--csv-dialect",
+        metavar="plain|excel-nb",
+        help="With -f csv: plain (comma, decimal point, UTF-8) or excel-nb (semicolon, "
+        "decimal comma, UTF-8 with BOM: opens directly in Norwegian Excel).",
+    ),
+]
 ScenarioOption = Annotated[
     Path | None,
     typer.Option(
@@ -149,8 +158,12 @@ def _read(register: Path, all_errors: bool, errors_csv: Path | None) -> Register
         raise CollectedErrors(exc.source, lines) from None
 
 
-def _csv(frame: pd.DataFrame) -> None:
-    typer.echo(frame.to_csv(index=False, float_format="%.2f", lineterminator="\n"), nl=False)
+def _csv(frame: pd.DataFrame, dialect: str = "plain") -> None:
+    from housingcalc.registers import CSV_DIALECTS, frame_to_csv
+
+    if dialect not in CSV_DIALECTS:
+        raise InputError("--csv-dialect", dialect, f"must be one of {', '.join(CSV_DIALECTS)}")
+    typer.echo(frame_to_csv(frame, dialect), nl=False)
 
 
 # -- value ------------------------------------------------------------------------------------
@@ -174,6 +187,7 @@ def value(
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
     all_errors: AllErrorsOption = False,
     errors_csv: ErrorsCsvOption = None,
+    csv_dialect: CsvDialectOption = "plain",
 ) -> None:
     """Book, market and hidden value; grants still repayable, loans and net value."""
     check_format(fmt, TABLE_FORMATS)
@@ -211,7 +225,7 @@ def value(
         )
         return
     if fmt == "csv":
-        _csv(v.per_unit)
+        _csv(v.per_unit, csv_dialect)
         return
     group = getattr(v, f"by_{by}")
     cols = (
@@ -271,6 +285,7 @@ def cost(
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
     all_errors: AllErrorsOption = False,
     errors_csv: ErrorsCsvOption = None,
+    csv_dialect: CsvDialectOption = "plain",
 ) -> None:
     """Cost by the Beregningsutvalget method (capital 4 % and maintenance floor 1.5 % of
     market value: seed values, unverified), in total and per unit."""
@@ -315,7 +330,7 @@ def cost(
         )
         return
     if fmt == "csv":
-        _csv(c.per_unit_frame)
+        _csv(c.per_unit_frame, csv_dialect)
         return
     rows = [
         [k, str(int(r["units"])), _kr(r["total"]), _kr(r["per_unit"])]
@@ -340,6 +355,7 @@ def tariff(
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
     all_errors: AllErrorsOption = False,
     errors_csv: ErrorsCsvOption = None,
+    csv_dialect: CsvDialectOption = "plain",
 ) -> None:
     """The cost-covering tariff over the whole register and the gap to current rents."""
     check_format(fmt, TABLE_FORMATS)
@@ -360,7 +376,7 @@ def tariff(
         echo_json({**tr.summary(), "gap_by_class": _records(rent_gap_table(tr))})
         return
     if fmt == "csv":
-        _csv(tr.per_unit)
+        _csv(tr.per_unit, csv_dialect)
         return
     rows = [
         [
@@ -422,6 +438,7 @@ def project(
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
     all_errors: AllErrorsOption = False,
     errors_csv: ErrorsCsvOption = None,
+    csv_dialect: CsvDialectOption = "plain",
 ) -> None:
     """Project values, costs, loans, grants and cash yearly, with sales and stress tests."""
     check_format(fmt, TABLE_FORMATS)
@@ -457,7 +474,7 @@ def project(
         )
         return
     if fmt == "csv":
-        _csv(ps.base.yearly)
+        _csv(ps.base.yearly, csv_dialect)
         return
     y = ps.base.yearly
     rows = [

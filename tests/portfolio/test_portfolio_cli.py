@@ -420,3 +420,31 @@ def test_xlsx_template_round_trips_through_portfolio_value(tmp_path: Path, lang:
     assert data["market_value"] == 2_000_000 + 3_500_000
     assert data["hidden_value"] == (2_000_000 + 3_500_000) - (1_000_000 + 1_500_000)
     assert data["loan_balance"] == 400_000
+
+
+def test_csv_for_norwegian_excel_and_formula_cells_made_inert(tmp_path: Path) -> None:
+    # a district named like a formula, as an export might carry it
+    text = Path(REGISTER).read_text("utf-8").replace(",Sentrum,", ",=1+2,", 1)
+    reg = tmp_path / "r.csv"
+    reg.write_text(text, "utf-8")
+    result = runner.invoke(
+        app,
+        ["portfolio", "value", str(reg), "-s", SCENARIO, "-f", "csv", "--csv-dialect", "excel-nb"],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("\ufeff")
+    lines = out[1:].splitlines()
+    header = lines[0].split(";")
+    assert "unit_id" in header and "market_value" in header
+    first = dict(zip(header, lines[1].split(";"), strict=True))
+    # decimal comma, two decimals; no thousands separator
+    assert first["market_value"].count(",") == 1 and "." not in first["market_value"]
+    assert len(first["market_value"].split(",")[1]) == 2
+    plain = runner.invoke(app, ["portfolio", "value", str(reg), "-s", SCENARIO, "-f", "csv"])
+    rows = list(csv.DictReader(plain.stdout.splitlines()))
+    assert float(first["market_value"].replace(",", ".")) == float(rows[0]["market_value"])
+    districts = {r["district"] for r in rows}
+    assert "'=1+2" in districts and "=1+2" not in districts
+    bad = runner.invoke(app, ["portfolio", "value", REGISTER, "-f", "csv", "--csv-dialect", "x"])
+    assert bad.exit_code == 2
