@@ -586,7 +586,7 @@ def report(
                 names.append(name)
             if "xlsx" in formats:
                 name = f"{stem}.{code}.xlsx"
-                write_workbook(rep, staging / name, per_unit=frames)
+                write_workbook(rep, staging / name, per_unit=frames, progress=progress)
                 names.append(name)
             if "json" in formats:
                 from housingcalc.cli._common import to_json

@@ -1064,11 +1064,16 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def write_workbook(
-    report: PortfolioReport, path: Path, *, per_unit: dict[str, pd.DataFrame] | None = None
+    report: PortfolioReport,
+    path: Path,
+    *,
+    per_unit: dict[str, pd.DataFrame] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the Excel workbook: one sheet per table, numbers as numbers with formats.
 
-    Written to a temporary file beside ``path`` and renamed into place.
+    Written to a temporary file beside ``path`` and renamed into place. ``progress`` is told
+    of each per-unit sheet as it is written (they are what takes time at scale).
     """
     import os
     import tempfile
@@ -1080,7 +1085,9 @@ def write_workbook(
     os.close(fd)
     try:
         wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "nan_inf_to_errors": True})
-        _write_sheets(wb, report, per_unit or {})
+        _write_sheets(wb, report, per_unit or {}, progress or (lambda _: None))
+        if progress is not None and per_unit:
+            progress("saving the workbook")
         wb.close()
         umask = os.umask(0)
         os.umask(umask)
@@ -1447,12 +1454,18 @@ class _Sheets:
                     ws.write_string(i, j, text)
 
 
-def _write_sheets(wb: Any, report: PortfolioReport, per_unit: dict[str, pd.DataFrame]) -> None:
+def _write_sheets(
+    wb: Any,
+    report: PortfolioReport,
+    per_unit: dict[str, pd.DataFrame],
+    progress: Callable[[str], None],
+) -> None:
     w = _Sheets(wb, report.lang)
     w.report = report
     w.summary(report)
     w.inputs(report)
     if BU_UNITS in per_unit:  # before the lines that sum it
+        progress(f"sheet {w.gt(BU_UNITS)!r}: {len(per_unit[BU_UNITS])} rows")
         w.bu_units(w.gt(BU_UNITS), per_unit[BU_UNITS])
     tables = list(report.valuation_tables)
     if report.cost_table is not None:
@@ -1472,6 +1485,7 @@ def _write_sheets(wb: Any, report: PortfolioReport, per_unit: dict[str, pd.DataF
             w.table(t)
     for name, frame in per_unit.items():
         if name != BU_UNITS:
+            progress(f"sheet {w.gt(name)!r}: {len(frame)} rows")
             w.frame(w.gt(name), frame)
     w.assumptions(report)
     for t in report.assumption_tables:
