@@ -32,6 +32,7 @@ SECTIONS = {
     "portfolio": "portfolio_bench",
     "registers": "register_bench",
     "cli": "cli_bench",
+    "decision": "decision_bench",
 }
 
 

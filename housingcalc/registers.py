@@ -1304,23 +1304,30 @@ CSV_DIALECTS = ("plain", "excel-nb")
 
 
 def frame_to_csv(frame: pd.DataFrame, dialect: str = "plain") -> str:
-    """A table as CSV text: numbers to the øre, text cells made inert
-    (:func:`neutralise_formula`); a leading BOM for ``excel-nb``."""
-    import pandas as pd
+    """A table as CSV text (:func:`housingcalc.output.csv_text`: floats to the øre, dates
+    ISO, empty for missing), with text cells made inert (:func:`neutralise_formula`).
+    ``excel-nb``: semicolons, decimal commas, CRLF and a leading byte-order mark."""
+    from housingcalc.output import _csv_cell, csv_text
 
-    out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c].dtype):
-            out[c] = out[c].map(
-                lambda v: neutralise_formula(v) if isinstance(v, str) else v,
-                na_action="ignore",
-            )
-    if dialect == "excel-nb":
-        text = out.to_csv(
-            index=False, sep=";", decimal=",", float_format="%.2f", lineterminator="\r\n"
+    names = [str(c) for c in frame.columns]
+    columns = [
+        [neutralise_formula(v) if isinstance(v, str) else v for v in frame[c].tolist()]
+        for c in frame.columns
+    ]
+    if dialect != "excel-nb":
+        return csv_text(dict(zip(names, columns, strict=True)))
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(names)
+    for values in zip(*columns, strict=True):
+        cells = [_csv_cell(v, 2) for v in values]
+        writer.writerow(
+            [
+                c.replace(".", ",") if isinstance(v, float) and isinstance(c, str) else c
+                for v, c in zip(values, cells, strict=True)
+            ]
         )
-        return "\ufeff" + text
-    return out.to_csv(index=False, float_format="%.2f", lineterminator="\n")
+    return "\ufeff" + buf.getvalue()
 
 
 # -- template ---------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,13 +29,16 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_EXAMPLE",
     "TEMPLATE",
+    "Example",
     "ScenarioError",
+    "all_examples",
     "describe_examples",
     "example_names",
     "example_text",
     "load_example",
     "load_scenario",
     "parse_scenario",
+    "resolve_example",
     "template_text",
 ]
 
@@ -250,20 +254,84 @@ def example_names() -> list[str]:
 
 def describe_examples() -> list[tuple[str, str]]:
     """(file name, scenario name) of each packaged rent-to-own example, built-in first."""
+    return [(e.name, e.title) for e in all_examples() if e.kind == "rent-to-own"]
+
+
+#: Kinds of packaged example, in the order ``scenarios list`` shows them, with the command
+#: that reads each.
+EXAMPLE_KINDS = {
+    "rent-to-own": "housingcalc run NAME",
+    "household": "housingcalc afford NAME",
+    "portfolio": "housingcalc portfolio ... --scenario NAME",
+    "register": "housingcalc portfolio value|cost|tariff|project|report NAME",
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    """One packaged example file: its file name, its kind (a key of ``EXAMPLE_KINDS``) and its
+    title (the scenario's or household's ``name``, or a register's first comment)."""
+
+    name: str
+    kind: str
+    title: str
+
+
+def _kind_of(name: str, text: str) -> tuple[str, str] | None:
+    if name.endswith(".csv"):
+        rows = sum(1 for line in text.splitlines()[1:] if line.strip())
+        return "register", f"portfolio register, {rows} units (CSV)"
+    if not name.endswith((".yaml", ".yml")):
+        return None
+    try:
+        raw = _yaml_load(text, name)
+    except ScenarioError:
+        return None
+    if not isinstance(raw, dict):
+        return None
+    if "household" in raw and "dwelling" in raw:
+        return "rent-to-own", str(raw.get("name", ""))
+    if "household" in raw or "adults" in raw:
+        hh = raw.get("household", raw)
+        return "household", str(hh.get("name", "") if isinstance(hh, dict) else "")
+    if "projection" in raw or "valuation_date" in raw:
+        return "portfolio", str(raw.get("name", ""))
+    return None
+
+
+def all_examples() -> list[Example]:
+    """Every packaged example (rent-to-own scenarios, households, portfolio assumptions and
+    registers), grouped by kind in the order of ``EXAMPLE_KINDS``, the built-in example first.
+    """
     from housingcalc.resources import examples_dir
 
-    out: list[tuple[str, str]] = []
-    for child in sorted(examples_dir().iterdir(), key=lambda c: c.name):
-        if not child.name.endswith((".yaml", ".yml")) or not child.is_file():
+    out: list[Example] = []
+    for child in examples_dir().iterdir():
+        if not child.is_file():
             continue
-        try:
-            raw = _yaml_load(child.read_text("utf-8"), child.name)
-        except ScenarioError:
-            continue
-        if isinstance(raw, dict) and "household" in raw and "dwelling" in raw:
-            out.append((child.name, str(raw.get("name", ""))))
-    out.sort(key=lambda item: (item[0] != DEFAULT_EXAMPLE, item[0]))
+        found = _kind_of(child.name, child.read_text("utf-8"))
+        if found is not None:
+            out.append(Example(child.name, *found))
+    order = list(EXAMPLE_KINDS)
+    out.sort(key=lambda e: (order.index(e.kind), e.name != DEFAULT_EXAMPLE, e.name))
     return out
+
+
+def resolve_example(arg: str | Path, kinds: tuple[str, ...]) -> Path:
+    """``arg`` itself when it names an existing file; else the packaged example of one of
+    ``kinds`` named ``arg`` (with or without its extension), so that
+    ``housingcalc afford household-refugee-family`` works from any folder; else ``arg``
+    unchanged (the reader then names the missing file).
+    """
+    path = Path(arg)
+    if path.exists() or path.name != str(arg):
+        return path
+    from housingcalc.resources import example
+
+    for e in all_examples():
+        if e.kind in kinds and str(arg) in (e.name, Path(e.name).stem):
+            return example(e.name)
+    return path
 
 
 def example_text(name: str) -> str:

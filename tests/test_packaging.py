@@ -74,3 +74,17 @@ def test_every_python_package_is_listed_for_the_wheel() -> None:
         for p in (ROOT / "housingcalc").rglob("__init__.py")
     }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+
+
+def test_wheel_ships_the_workspace_script_and_its_licence(wheel: Path) -> None:
+    """`housingcalc serve` needs no CDN: htmx, its licence, the stylesheet and the page
+    templates are in the wheel."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in (
+        "housingcalc/serve/static/htmx.min.js",
+        "housingcalc/serve/static/htmx.LICENSE",
+        "housingcalc/serve/static/serve.css",
+        "housingcalc/templates/serve/workspace.html.j2",
+        "housingcalc/templates/locales/nb/LC_MESSAGES/serve.po",
+    ):
+        assert name in names, name

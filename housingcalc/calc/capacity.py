@@ -53,7 +53,6 @@ from housingcalc.calc.housing_allowance import (
 )
 from housingcalc.calc.loans import (
     annuity_payment,
-    nominal_from_effective,
     present_value,
     terms_to_repay,
 )
@@ -666,7 +665,7 @@ _STALE_WATCH = frozenset(
         "nav.child_benefit",
         "social_assistance.guideline_rates",
         "norges_bank.policy_rate",
-        "husbanken.rates.floating_effective",
+        "husbanken.rates.floating",
         "nav.grunnbelop",
     }
 )
@@ -700,11 +699,12 @@ def _instalment(
     interest_only_years: int,
 ) -> dict[str, Any]:
     if loan_rate is None:
-        eff = params.number("husbanken.rates.floating_effective", at)
+        from housingcalc.parameters.rates import husbanken_rate
+
+        nominal = husbanken_rate(params, "floating", at)
         margin = params.number("husbanken.startlan.municipal_margin_max", at)
-        nominal = float(nominal_from_effective(eff))
         loan_rate = nominal + margin
-        basis = f"Husbanken floating {eff:.3%} eff. = {nominal:.3%} nom. + margin {margin:.2%}"
+        basis = f"Husbanken floating {nominal:.3%} nominal (monthly terms) + margin {margin:.2%}"
     else:
         basis = "as given"
     fee = params.number("husbanken.startlan.term_fee", at)

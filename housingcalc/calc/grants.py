@@ -433,6 +433,18 @@ def _groups(table: Any) -> dict[str, dict[str, Any]]:
     return groups
 
 
+def _group_rate(g: dict[str, Any], gid: str, name: str | None, table_label: str) -> float:
+    """A group's rate; ``null`` in the table means the source did not give it: refused."""
+    if g.get("rate_per_m2") is None:
+        raise InputError(
+            "municipality" if name is not None else "group",
+            name if name is not None else gid,
+            f"falls in {g.get('name', gid)!r} of {table_label}, whose rate per m² is not "
+            f"packaged (not found in the source); give the rate with --params ({GROUP_RATES})",
+        )
+    return float(g["rate_per_m2"])
+
+
 def find_group(
     table: Any,
     *,
@@ -468,7 +480,7 @@ def find_group(
         return GroupMatch(
             group_id=gid,
             group_name=str(g.get("name", gid)),
-            rate_per_m2=float(g["rate_per_m2"]),
+            rate_per_m2=_group_rate(g, gid, name, table_label),
             municipality=name,
             matched=how,
         )

@@ -131,15 +131,10 @@ def _resolve(
     params: ParameterSet, name: str, idx: pd.DatetimeIndex, mask: np.ndarray | None = None
 ) -> list[ResolvedValue | None]:
     """The value in force at each month (``None`` where ``mask`` is false)."""
-    cache: dict[pd.Timestamp, ResolvedValue] = {}
-    out: list[ResolvedValue | None] = []
-    for j, m in enumerate(idx):
-        if mask is not None and not mask[j]:
-            out.append(None)
-            continue
-        if m not in cache:
-            cache[m] = params.get(name, m.date())
-        out.append(cache[m])
+    dates = idx.date  # datetime.date objects at C speed (iterating the index makes Timestamps)
+    out: list[ResolvedValue | None] = [None] * len(idx)
+    for j in range(len(idx)) if mask is None else np.flatnonzero(mask).tolist():
+        out[j] = params.get(name, dates[j])  # cached by the ParameterSet within a run
     return out
 
 

@@ -53,7 +53,7 @@ __all__ = [
 DEPRECIATION_LIFE = "accounting.depreciation_life_years"
 BU_CAPITAL = "beregningsutvalget.capital_rate"
 BU_MAINTENANCE = "beregningsutvalget.maintenance_rate"
-FLOATING_RATE = "husbanken.rates.floating_effective"
+FLOATING_RATE = "husbanken.rates.floating"
 
 
 @dataclass(frozen=True)
@@ -306,13 +306,12 @@ def complete_register(
         rate = d.loan_rate or 0.0
         rule = f"the scenario's default loan rate {rate:.2%}"
     else:
-        from housingcalc.calc.loans import nominal_from_effective
+        from housingcalc.parameters.rates import husbanken_rate
 
-        eff = params.get(FLOATING_RATE, at)
-        rate = float(nominal_from_effective(float(eff.value), 12))
+        rate = husbanken_rate(params, "floating", at)
         rule = (
-            f"Husbanken's floating rate at {at.isoformat()} ({float(eff.value):.3%} effective, "
-            f"{rate:.3%} nominal)"
+            f"Husbanken's floating rate at {at.isoformat()} ({rate:.3%} nominal, monthly terms, "
+            "as published)"
         )
     filled.fill(f, "loan_rate", need_rate, rate, rule)
     filled.fill(
@@ -973,9 +972,9 @@ def _reinvest_terms(
     if (loan > 0).any():
         lr = r.loan_rate if r.loan_rate is not None else a.defaults.loan_rate
         if lr is None:
-            from housingcalc.calc.loans import nominal_from_effective
+            from housingcalc.parameters.rates import husbanken_rate
 
-            lr = float(nominal_from_effective(params.number(FLOATING_RATE, at), 12))
+            lr = husbanken_rate(params, "floating", at)
         loans = _loan_years(
             loan,
             np.full(horizon + 1, lr + rate_add),

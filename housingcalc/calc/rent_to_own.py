@@ -202,6 +202,9 @@ class PurchaseTests:
     stress_rate: F64
     test_available: F64
     passes: B8
+    #: what the household has for the start loan each month of the test (after running costs,
+    #: electricity and any bank loan at the stress rate); the stress test's payment must fit it
+    for_loan: F64 | None = None
 
     def columns(self) -> dict[str, list[Any]]:
         out: dict[str, list[Any]] = {"month": [m.isoformat()[:7] for m in self.month]}
@@ -535,7 +538,9 @@ def _floating_path(s: Scenario, ps: ParameterSet, months: list[dt.date]) -> F64:
         base = path[0].rate
     else:
         try:
-            base = ps.number("husbanken.rates.floating_effective", months[0])
+            from housingcalc.parameters.rates import husbanken_effective
+
+            base = husbanken_effective(ps, "floating", months[0])
         except ParameterNotFound as exc:
             raise ScenarioError(
                 "assumptions.rate_path", "[]", f"{exc}; give the rate at move-in in the rate path"
@@ -562,7 +567,12 @@ def _stress_path(ps: ParameterSet, months: list[dt.date], floating: F64) -> F64:
     return np.asarray(out + (floating - floating[0]), np.float64)
 
 
-def _inputs(s: Scenario, ps: ParameterSet) -> _Inputs:
+def _inputs(
+    s: Scenario,
+    ps: ParameterSet,
+    *,
+    households: tuple[_HouseholdArrays, _HouseholdArrays, int] | None = None,
+) -> _Inputs:
     option_months = round(s.purchase.option_years * 12)
     n = option_months + 1 + s.assumptions.horizon_years * 12
     months = _months(s.move_in, n)
@@ -582,20 +592,23 @@ def _inputs(s: Scenario, ps: ParameterSet) -> _Inputs:
     setup = ps.number("husbanken.startlan.setup_fee", months[0]) if fees else 0.0
     term_fee = ps.number("husbanken.startlan.term_fee", months[0]) if fees else 0.0
     wage_index = _yearly_index(a.wage_growth, n)
-    hh = _household_arrays(ps, months, s.household, wage_index, cpi_index)
-    no_job_hh, dropped = _no_job_household(s)
-    hh_nj = (
-        _household_arrays(
-            ps,
-            months,
-            no_job_hh,
-            wage_index,
-            cpi_index,
-            costs=(hh.living_costs, hh.other_fixed_costs),
+    if households is not None:  # already computed for this household (calc.solve)
+        hh, hh_nj, dropped = households
+    else:
+        hh = _household_arrays(ps, months, s.household, wage_index, cpi_index)
+        no_job_hh, dropped = _no_job_household(s)
+        hh_nj = (
+            _household_arrays(
+                ps,
+                months,
+                no_job_hh,
+                wage_index,
+                cpi_index,
+                costs=(hh.living_costs, hh.other_fixed_costs),
+            )
+            if dropped
+            else hh
         )
-        if dropped
-        else hh
-    )
     first_allowed = min(s.purchase.earliest_after_months, option_months)
     return _Inputs(
         n=n,
@@ -661,8 +674,12 @@ def _start_loan_rates(
         if terms.rate is not None:
             fixed = terms.rate
         else:
-            table = ps.value("husbanken.rates.fixed_effective", inp.months[p])
-            fixed = float(table[terms.fixed_years]) + margin
+            from housingcalc.parameters.rates import husbanken_effective
+
+            fixed = (
+                husbanken_effective(ps, "fixed", inp.months[p], fixed_years=terms.fixed_years)
+                + margin
+            )
         end = min(p + terms.fixed_years * 12, inp.n)
         eff[p:end] = fixed
     eff = eff + shift
@@ -718,6 +735,7 @@ def _simulate(
     hh: _HouseholdArrays,
     rate_shift: float = 0.0,
     force_month: int | None = None,
+    test_only: bool = False,
 ) -> _Path:
     from housingcalc.calc.capacity import grant_need, loan_payment, max_loan, purchase_costs
 
@@ -783,6 +801,7 @@ def _simulate(
         stress_rate=stress,
         test_available=test_avail,
         passes=passes,
+        for_loan=for_loan,
     )
     passing = idx[passes]
     earliest = int(passing[0]) if passing.size else None
@@ -796,7 +815,8 @@ def _simulate(
         p = k if k in set(passing.tolist()) else None
 
     zeros = np.zeros(n)
-    if p is None:
+    if p is None or test_only:  # test_only: the purchase test alone (calc.solve)
+        p = None
         timeline = _timeline(
             s,
             inp,

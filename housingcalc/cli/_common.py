@@ -10,7 +10,6 @@ Errors: any ``HousingcalcError`` or usage error becomes one line on stderr and e
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import sys
@@ -52,6 +51,7 @@ class HousingcalcGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        _LOADED.clear()
         try:
             rv = super().main(
                 args=args,
@@ -87,6 +87,7 @@ class HousingcalcGroup(TyperGroup):
                 err=True,
             )
             raise SystemExit(EXIT_BUG) from None
+        warn_stale()
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             raise SystemExit(code)
@@ -126,19 +127,66 @@ def check_format(value: str, choices: Sequence[str]) -> str:
     return value
 
 
+#: Environment variable fixing "today" (YYYY-MM-DD) for reproducible output: the default of
+#: ``--at`` and the date staleness is judged at (used by the docs' sessions, tests/docs_sessions).
+TODAY_ENV = "HOUSINGCALC_TODAY"
+
+
+def today() -> dt.date:
+    """Today's date, or ``$HOUSINGCALC_TODAY`` when set."""
+    pinned = os.environ.get(TODAY_ENV)
+    if pinned:
+        try:
+            return dt.date.fromisoformat(pinned)
+        except ValueError:
+            raise InputError(TODAY_ENV, pinned, "must be a date written YYYY-MM-DD") from None
+    return dt.date.today()
+
+
 def parse_date(value: str | None, field: str = "--at") -> dt.date:
     if value is None:
-        return dt.date.today()
+        return today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise InputError(field, value, "must be a date written YYYY-MM-DD") from None
 
 
-def load_params(params_dir: Path | None) -> ParameterSet:
-    from housingcalc.parameters import load_parameters
+#: the parameter sets a command loaded (their stale values are warned about on exit and
+#: listed in JSON output)
+_LOADED: list[ParameterSet] = []
 
-    return load_parameters(params_dir)
+
+def load_params(params_dir: Path | None) -> ParameterSet:
+    """The packaged parameters, merged with ``--params DIR`` or else the user's default
+    folder (``housingcalc.parameters.user_dir``); values are judged stale as at today."""
+    from housingcalc.parameters import load_parameters
+    from housingcalc.parameters.update import default_params_dir
+
+    folder = params_dir if params_dir is not None else default_params_dir()
+    ps = load_parameters(folder, as_of=today())
+    _LOADED.append(ps)
+    return ps
+
+
+def stale_values() -> list[dict[str, Any]]:
+    """The stale values every loaded parameter set served so far (for JSON output)."""
+    out: dict[str, dict[str, Any]] = {}
+    for ps in _LOADED:
+        for v in ps.stale(everything=True):
+            out[v.series] = v.as_dict()
+    return [out[k] for k in sorted(out)]
+
+
+def warn_stale() -> None:
+    """One warning line on stderr per stale series served by this command."""
+    seen: set[str] = set()
+    for ps in _LOADED:
+        for v in ps.stale(everything=True):
+            if v.series not in seen:
+                seen.add(v.series)
+                typer.echo(f"warning: {v.message()}", err=True)
+    _LOADED.clear()
 
 
 def percent(field: str, *, max_pct: float = 25.0) -> Callable[[str | None], float | None]:
@@ -156,28 +204,17 @@ def percent(field: str, *, max_pct: float = 25.0) -> Callable[[str | None], floa
 # -- output ---------------------------------------------------------------------------------
 
 
-def _json_default(obj: Any) -> Any:
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if isinstance(obj, Path):
-        return str(obj)
-    item = getattr(obj, "item", None)  # numpy scalars
-    if callable(item):
-        return item()
-    tolist = getattr(obj, "tolist", None)
-    if callable(tolist):
-        return tolist()
-    model_dump = getattr(obj, "model_dump", None)
-    if callable(model_dump):
-        return model_dump(mode="json")
-    raise TypeError(f"cannot write {type(obj).__name__} as JSON")
-
-
 def to_json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default)
+    """JSON text of a result (see :mod:`housingcalc.output`, the one serialisation layer)."""
+    from housingcalc.output import to_json as _to_json
+
+    return _to_json(obj)
 
 
 def echo_json(obj: Any) -> None:
+    """Print JSON; an object from a command that read rule values carries ``stale``."""
+    if isinstance(obj, dict) and _LOADED and "stale" not in obj:
+        obj = {**obj, "stale": stale_values()}
     typer.echo(to_json(obj))
 
 
@@ -188,23 +225,17 @@ def echo_table(
     title: str | None = None,
     right_align_from: int = 1,
 ) -> None:
-    """Print a plain-text table (rich, without colours or box lines)."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    """Print a plain-text table (:func:`housingcalc.output.table_text`)."""
+    from housingcalc.output import table_text
 
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
-    for i, h in enumerate(headers):
-        table.add_column(h, justify="right" if i >= right_align_from else "left", no_wrap=True)
-    for row in rows:
-        table.add_row(*("" if c is None else str(c) for c in row))
-    width = None if sys.stdout.isatty() else 200
-    Console(width=width, no_color=True, highlight=False, soft_wrap=False).print(table)
+    typer.echo(table_text(headers, rows, title=title, right_align_from=right_align_from), nl=False)
 
 
 def money(value: float) -> str:
     """Plain machine-friendly money for terminal tables: ``1234567.89`` → ``1 234 567.89``."""
-    return f"{value:,.2f}".replace(",", " ")
+    from housingcalc.output import money as _money
+
+    return _money(value)
 
 
 @contextmanager
@@ -284,3 +315,16 @@ def lang_option() -> Any:
     return typer.Option(
         "--lang", "-l", metavar="nb|en|all", help="Report language(s): nb, en, nb,en or all."
     )
+
+
+#: ``--set PATH=VALUE`` (repeatable): override a field of the input file (housingcalc.overrides).
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="PATH=VALUE",
+        help="Override a field of the file by its dotted path as written in the file, list "
+        "items by number (household.income.1.monthly=26000); repeatable. Checked as the file is.",
+        show_default=False,
+    ),
+]

@@ -12,6 +12,7 @@ import typer
 from housingcalc.cli._common import (
     AtOption,
     ParamsOption,
+    SetOption,
     check_format,
     echo_json,
     echo_table,
@@ -210,7 +211,11 @@ def _render_table(d: dict[str, Any]) -> None:
 def afford(
     household: Annotated[
         Path,
-        typer.Argument(help="Household YAML file (see scenarios/household-*.yaml).", exists=False),
+        typer.Argument(
+            help="Household YAML file, or the name of a packaged household example "
+            "(`housingcalc scenarios list`).",
+            exists=False,
+        ),
     ],
     price: Annotated[
         str | None, typer.Option("--price", metavar="NOK", help="Purchase price.")
@@ -269,6 +274,7 @@ def afford(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(FORMATS, "table")] = "table",
+    sets: SetOption = None,
 ) -> None:
     """Start-loan capacity, maximum loan, grant need and the bank test for a household."""
     check_format(fmt, FORMATS)
@@ -277,10 +283,11 @@ def afford(
     date = parse_date(at)
     ps = load_params(params)
     from housingcalc.calc.capacity import assess
-    from housingcalc.household_files import load_household
     from housingcalc.models.household import OwnerCosts
+    from housingcalc.overrides import load_household_with
+    from housingcalc.scenarios import resolve_example
 
-    h = load_household(household)
+    h = load_household_with(resolve_example(household, ("household",)), sets or ())
     given = {
         k: _amount(f"--{k.replace('_', '-')}")(v)
         for k, v in {

@@ -162,7 +162,8 @@ def loan(
 ) -> None:
     """An exact loan schedule: interest, repayment, fee and payment per term, to the øre."""
     check_format(fmt, FORMATS)
-    from housingcalc.calc.loans import schedule_frame, summary_dict, yearly_frame
+    from housingcalc.calc.loans import summary_dict
+    from housingcalc.output import csv_text, loan_rows, loan_schedule
 
     the_loan = build_loan(
         amount=amount,
@@ -179,21 +180,19 @@ def loan(
         extras=extra or [],
         extra_mode=extra_mode,
     )
-    frame = yearly_frame(the_loan) if yearly else schedule_frame(the_loan)
     if fmt == "csv":
-        typer.echo(frame.to_csv(index=False, float_format="%.2f"), nl=False)
+        typer.echo(csv_text(loan_rows(the_loan, yearly)), nl=False)
         return
-    summary = summary_dict(the_loan)
     if fmt == "json":
-        rows = frame.to_dict(orient="records")
-        echo_json({"summary": summary, "schedule": rows})
+        echo_json(loan_schedule(the_loan, yearly))
         return
-    _print_summary(summary, the_loan)
+    _print_summary(summary_dict(the_loan), the_loan)
+    columns = loan_rows(the_loan, yearly)
     echo_table(
-        list(frame.columns),
+        list(columns),
         [
             [str(int(v)) if i == 0 else money(float(v)) for i, v in enumerate(row)]
-            for row in frame.itertuples(index=False)
+            for row in zip(*columns.values(), strict=True)
         ],
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -33,6 +33,16 @@ from housingcalc.cli._common import (
     staged_folder,
 )
 from housingcalc.errors import CollectedErrors, InputError
+from housingcalc.output import (
+    cost_warning,
+    kr,
+    portfolio_cost,
+    portfolio_projection,
+    portfolio_tariff,
+    portfolio_value,
+    records,
+    to_json,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,7 +59,8 @@ RegisterArg = Annotated[
     Path,
     typer.Argument(
         metavar="REGISTER",
-        help="The register: CSV, XLSX (or Parquet with pyarrow).",
+        help="The register: CSV, XLSX (or Parquet with pyarrow), or the name of a packaged "
+        "example register (`housingcalc scenarios list`).",
         show_default=False,
     ),
 ]
@@ -84,16 +95,11 @@ ScenarioOption = Annotated[
         "--scenario",
         "-s",
         metavar="FILE",
-        help="Portfolio assumptions (YAML); see scenarios/portfolio-example.yaml. "
+        help="Portfolio assumptions (YAML), or the name of a packaged example "
+        "(portfolio-example). "
         "Default: built-in defaults valued at --at (today).",
     ),
 ]
-
-
-def _kr(value: float | None) -> str:
-    if value is None or value != value:
-        return "–"
-    return f"{value:,.0f}".replace(",", " ")
 
 
 def _analyse(
@@ -108,9 +114,10 @@ def _analyse(
 ) -> tuple[Register, PortfolioResult]:
     from housingcalc.calc.portfolio import analyse_portfolio
     from housingcalc.models.portfolio import PortfolioAssumptions, load_assumptions
+    from housingcalc.scenarios import resolve_example
 
     if scenario is not None:
-        a = load_assumptions(scenario)
+        a = load_assumptions(resolve_example(scenario, ("portfolio",)))
         if at is not None:
             a = a.model_copy(update={"valuation_date": parse_date(at)})
     else:
@@ -121,7 +128,7 @@ def _analyse(
         a = a.model_copy(update={"projection": a.projection.model_copy(update={"years": years})})
     ps = load_params(params)
     progress("reading the register")
-    reg = _read(register, all_errors, errors_csv)
+    reg = _read(resolve_example(register, ("register",)), all_errors, errors_csv)
     progress("calculating")
     try:
         res = analyse_portfolio(
@@ -199,30 +206,7 @@ def value(
     v = res.valuation
     t = v.totals
     if fmt == "json":
-        echo_json(
-            {
-                "valuation_date": v.at,
-                "units": int(t["units"]),
-                "units_owned": int(t["units_owned"]),
-                "units_rented_in": int(t["units_rented_in"]),
-                **{
-                    k: round(t[k], 2)
-                    for k in (
-                        "book_value",
-                        "market_value",
-                        "hidden_value",
-                        "grant_repayable",
-                        "loan_balance",
-                        "net_value",
-                    )
-                },
-                "defaults": [
-                    {"column": d.column, "units": d.count, "rule": d.rule}
-                    for d in res.units.defaults
-                ],
-                f"by_{by}": _records(getattr(v, f"by_{by}")),
-            }
-        )
+        echo_json(portfolio_value(res, by))
         return
     if fmt == "csv":
         _csv(v.per_unit, csv_dialect)
@@ -237,8 +221,8 @@ def value(
         "loan_balance",
         "net_value",
     )
-    rows = [[str(r[by]) or "–", *[_kr(float(r[c])) for c in cols]] for _, r in group.iterrows()]
-    rows.append(["Total", _kr(t["units_owned"]), *[_kr(t[c]) for c in cols[1:]]])
+    rows = [[str(r[by]) or "–", *[kr(float(r[c])) for c in cols]] for _, r in group.iterrows()]
+    rows.append(["Total", kr(t["units_owned"]), *[kr(t[c]) for c in cols[1:]]])
     echo_table(
         [
             by,
@@ -254,24 +238,6 @@ def value(
         title=f"Portfolio at {v.at.isoformat()}: {int(t['units'])} units "
         f"({int(t['units_owned'])} owned, {int(t['units_rented_in'])} rented in), NOK",
     )
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    import math
-
-    out = []
-    for row in frame.to_dict(orient="records"):
-        out.append(
-            {
-                str(k): (
-                    None
-                    if isinstance(v, float) and not math.isfinite(v)
-                    else (round(v, 2) if isinstance(v, float) else v)
-                )
-                for k, v in row.items()
-            }
-        )
-    return out
 
 
 # -- cost -------------------------------------------------------------------------------------
@@ -301,47 +267,21 @@ def cost(
     )
     c = res.cost
     assert c is not None
-    where = {"parameter": "parameter file", "scenario": "set in the scenario"}
-    warning = (
-        f"capital rate {c.capital_rate:.2%} ({where[c.rates_from['capital_rate']]}) and "
-        f"maintenance floor {c.maintenance_rate:.2%} ({where[c.rates_from['maintenance_rate']]}) "
-        "of market value; the method's 4 % and 1.5 % are seed values from Bærum 2015, not "
-        "verified against a primary source"
-    )
     if fmt == "json":
-        echo_json(
-            {
-                "valuation_date": res.units.at,
-                "capital_rate": c.capital_rate,
-                "maintenance_rate": c.maintenance_rate,
-                "rates_from": c.rates_from,
-                "unverified": warning,
-                "lines": [
-                    {
-                        "line": k,
-                        **{
-                            kk: (round(vv, 2) if isinstance(vv, float) else vv)
-                            for kk, vv in row.items()
-                        },
-                    }
-                    for k, row in c.table.to_dict(orient="index").items()
-                ],
-            }
-        )
+        echo_json(portfolio_cost(res))
         return
     if fmt == "csv":
         _csv(c.per_unit_frame, csv_dialect)
         return
     rows = [
-        [k, str(int(r["units"])), _kr(r["total"]), _kr(r["per_unit"])]
-        for k, r in c.table.iterrows()
+        [k, str(int(r["units"])), kr(r["total"]), kr(r["per_unit"])] for k, r in c.table.iterrows()
     ]
     echo_table(
         ["line", "units", "total a year", "per unit"],
         rows,
         title=f"Beregningsutvalget cost at {res.units.at.isoformat()}, NOK",
     )
-    typer.echo(f"Unverified: {warning}.")
+    typer.echo(f"Unverified: {cost_warning(c)}.")
 
 
 # -- tariff -----------------------------------------------------------------------------------
@@ -371,9 +311,7 @@ def tariff(
     tr = res.tariff
     assert tr is not None
     if fmt == "json":
-        from housingcalc.calc.portfolio import rent_gap_table
-
-        echo_json({**tr.summary(), "gap_by_class": _records(rent_gap_table(tr))})
+        echo_json(portfolio_tariff(res))
         return
     if fmt == "csv":
         _csv(tr.per_unit, csv_dialect)
@@ -385,7 +323,7 @@ def tariff(
             f"{r['weight']:.2f}",
             str(int(r["units"])),
             f"{r['kr_per_m2_month']:.2f}",
-            _kr(r["typical_rent_monthly"]),
+            kr(r["typical_rent_monthly"]),
         ]
         for _, r in tr.table.iterrows()
     ]
@@ -401,8 +339,8 @@ def tariff(
         f"(vacancy {tr.vacancy:.1%}, loss {tr.rent_loss:.1%}; "
         f"residual {tr.residual_yearly:+.2f} kr, rents to the {step})"
     )
-    typer.echo(f"Current rents a year:          {_kr(tr.current_rent_yearly)}")
-    typer.echo(f"Gap a year (tariff − current): {_kr(tr.gap_yearly)}")
+    typer.echo(f"Current rents a year:          {kr(tr.current_rent_yearly)}")
+    typer.echo(f"Gap a year (tariff − current): {kr(tr.gap_yearly)}")
     for n in tr.notes:
         typer.echo(f"note: {n}", err=True)
 
@@ -456,22 +394,7 @@ def project(
     assert ps is not None
     start = res.units.at.year
     if fmt == "json":
-        echo_json(
-            {
-                "valuation_date": res.units.at,
-                "scenarios": {
-                    pr.name: {
-                        "yearly": _records(pr.yearly),
-                        "npv_cash_flow": round(pr.npv_cash_flow, 2),
-                    }
-                    for pr in ps.all
-                },
-                "comparison": {
-                    name: {k: round(float(v), 2) for k, v in col.items()}
-                    for name, col in ps.comparison.to_dict().items()
-                },
-            }
-        )
+        echo_json(portfolio_projection(res))
         return
     if fmt == "csv":
         _csv(ps.base.yearly, csv_dialect)
@@ -483,7 +406,7 @@ def project(
             str(int(r["units"])),
             str(int(r["units_sold"])),
             str(int(r["units_bought"])),
-            *[_kr(float(r[c])) for c in PROJECT_COLUMNS[4:]],
+            *[kr(float(r[c])) for c in PROJECT_COLUMNS[4:]],
         ]
         for _, r in y.iterrows()
     ]
@@ -506,7 +429,7 @@ def project(
         "end of each year",
     )
     comp = ps.comparison
-    rows = [[k, *[_kr(float(comp.loc[k, c])) for c in comp.columns]] for k in comp.index]
+    rows = [[k, *[kr(float(comp.loc[k, c])) for c in comp.columns]] for k in comp.index]
     echo_table(["figure", *comp.columns], rows, title="Scenarios side by side")
 
 
@@ -589,11 +512,9 @@ def report(
                 write_workbook(rep, staging / name, per_unit=frames, progress=progress)
                 names.append(name)
             if "json" in formats:
-                from housingcalc.cli._common import to_json
-
                 data = report_json(rep)
                 if frames is not None:
-                    data["per_unit"] = {k: _records(v) for k, v in frames.items()}
+                    data["per_unit"] = {k: records(v) for k, v in frames.items()}
                 name = f"{stem}.{code}.json"
                 (staging / name).write_text(to_json(data) + "\n", "utf-8")
                 names.append(name)

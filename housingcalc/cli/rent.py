@@ -520,13 +520,9 @@ def tariff_cmd(
         with atomic_write(units_out) as fh:
             result.per_unit.to_csv(fh, index=False)
     if fmt == "json":
-        out = result.summary()
-        out["per_unit"] = (
-            result.per_unit.astype(object)
-            .where(result.per_unit.notna(), None)
-            .to_dict(orient="records")
-        )
-        echo_json(out)
+        from housingcalc.output import stock_tariff as tariff_json
+
+        echo_json(tariff_json(result))
         return
     render_tariff(result, units_out)
 

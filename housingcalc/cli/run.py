@@ -14,16 +14,17 @@ import typer
 
 from housingcalc.cli._common import (
     ParamsOption,
-    lang_option,
+    SetOption,
     load_params,
     out_option,
     parse_langs,
     parse_list,
     progress,
     staged_folder,
+    today,
 )
 
-FORMATS = ("html", "md", "json")
+FORMATS = ("html", "md", "json", "family")
 
 
 def run(
@@ -37,11 +38,23 @@ def run(
         ),
     ] = None,
     out: Annotated[Path, out_option()] = Path("housingcalc-report"),
-    lang: Annotated[str, lang_option()] = "nb",
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            "-l",
+            metavar="nb|en|uk|ar|ti|fa_AF|so|all",
+            help="Language(s), comma-separated, or all. The full report: nb, en; the family "
+            "page: nb, en, uk, ar, ti, fa_AF, so (and any a --templates folder adds).",
+        ),
+    ] = "nb",
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="html,md,json", help="Formats to write (comma-separated)."
+            "--format",
+            "-f",
+            metavar="html,md,json,family",
+            help="Formats to write (comma-separated); family: the family's one-page summary.",
         ),
     ] = "html,md,json",
     templates: Annotated[
@@ -53,27 +66,26 @@ def run(
         ),
     ] = None,
     params: ParamsOption = None,
+    sets: SetOption = None,
 ) -> None:
-    """Run a rent-to-own scenario and write the household report (HTML, Markdown, JSON)."""
+    """Run a rent-to-own scenario and write the household report (HTML, Markdown, JSON) and
+    the family's one-page summary (--format family, in nb, en, uk, ar, ti, fa_AF, so)."""
+    from housingcalc.overrides import load_scenario_with
+    from housingcalc.reports.family import parse_family_langs
     from housingcalc.reports.household import produce_report
-    from housingcalc.scenarios import DEFAULT_EXAMPLE, example_names, load_example, load_scenario
 
     formats = parse_list(fmt, FORMATS, "--format")
-    langs = parse_langs(lang)
-    progress("reading the scenario")
-    if scenario is None:
-        model, source, stem = (
-            load_example(DEFAULT_EXAMPLE),
-            DEFAULT_EXAMPLE,
-            Path(DEFAULT_EXAMPLE).stem,
-        )
-    elif not Path(scenario).exists() and (
-        scenario in example_names() or f"{scenario}.yaml" in example_names()
-    ):
-        name = scenario if scenario.endswith(".yaml") else f"{scenario}.yaml"
-        model, source, stem = load_example(name), name, Path(name).stem
+    full = [f for f in formats if f != "family"]
+    family_langs = parse_family_langs(lang, templates) if "family" in formats else ()
+    if full and not family_langs:
+        langs = parse_langs(lang)
+    elif full:
+        langs = _full_report_langs(lang, family_langs)
     else:
-        model, source, stem = load_scenario(scenario), scenario, Path(scenario).stem
+        langs = ()
+    progress("reading the scenario")
+    loaded = load_scenario_with(scenario, sets or ())
+    model, source, stem = loaded.scenario, loaded.source, loaded.stem
     ps = load_params(params)
     files = produce_report(
         model,
@@ -84,15 +96,38 @@ def run(
         source=source,
         templates=templates,
         progress=progress,
+        raw=loaded.raw,
+        generated_on=today(),
+        family_langs=family_langs,
     )
     progress("writing the files")
     with staged_folder(out) as stage:
         for name, text in files.items():
             (stage / name).write_text(text, "utf-8")
     written = [out / name for name in files]
-    typer.echo(f"Report for {model.name!r} ({', '.join(langs)}) written to {out}{os.sep}:")
+    shown = ", ".join(dict.fromkeys((*langs, *family_langs)))
+    typer.echo(f"Report for {model.name!r} ({shown}) written to {out}{os.sep}:")
     for path in written:
         typer.echo(f"  {path}")
+
+
+def _full_report_langs(value: str, family_langs: tuple[str, ...]) -> tuple[str, ...]:
+    """With both the full report and the family page: ``all`` means every language of each;
+    a named language must exist for both."""
+    from housingcalc.errors import InputError
+    from housingcalc.reports.i18n import LANGUAGES
+
+    if value.strip().lower() in ("all", "both"):
+        return tuple(LANGUAGES)
+    for code in family_langs:
+        if code not in LANGUAGES:
+            raise InputError(
+                "--lang",
+                code,
+                f"the full report is written in {', '.join(LANGUAGES)} only; "
+                "use --format family for the family page alone",
+            )
+    return family_langs
 
 
 def register(app: typer.Typer) -> None:

@@ -44,11 +44,17 @@ def new(
 
 
 def list_examples() -> None:
-    """List the packaged example scenarios (run one with `housingcalc run NAME`)."""
-    from housingcalc.scenarios import describe_examples
+    """List the packaged examples: rent-to-own scenarios (`housingcalc run NAME`), households
+    (`housingcalc afford NAME`), portfolio assumptions and registers (`housingcalc portfolio`).
+    Use a name from any folder, with or without its extension."""
+    from housingcalc.scenarios import EXAMPLE_KINDS, all_examples
 
-    rows = [[name, title] for name, title in describe_examples()]
-    echo_table(["file", "scenario"], rows, title="Packaged example scenarios", right_align_from=9)
+    rows = [[e.name, e.kind, e.title] for e in all_examples()]
+    echo_table(["file", "kind", "name"], rows, title="Packaged examples", right_align_from=9)
+    typer.echo("Use one by its name (with or without the extension), from any folder:")
+    width = max(len(k) for k in EXAMPLE_KINDS)
+    for kind, command in EXAMPLE_KINDS.items():
+        typer.echo(f"  {kind:<{width}}  {command}")
 
 
 def register(app: typer.Typer) -> None:

@@ -89,7 +89,7 @@ class RegisterDefaults(_Model):
     standard: str = "normal"
     maintenance_per_m2: Money = 150.0
     other_costs_per_m2: Money = 250.0
-    #: None: Husbanken's floating rate at the valuation date (husbanken.rates.floating_effective)
+    #: None: Husbanken's floating rate at the valuation date (husbanken.rates.floating)
     loan_rate: Percent | None = None
     loan_years_left: Annotated[float, Field(gt=0, le=60)] = 20.0
     #: share of acquisition cost that is land (not depreciated)

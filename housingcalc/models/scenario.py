@@ -452,6 +452,10 @@ class Assumptions(BaseModel):
         return self
 
 
+#: A language code as a key of ``name``/``description``: ``nb``, ``en``, ``fa_AF`` …
+LangCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+
+
 # -- the scenario -----------------------------------------------------------------------------
 
 
@@ -463,6 +467,10 @@ class Scenario(BaseModel):
     schema_version: Literal[1] = Field(description="The scenario format version (1).")
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: str = ""
+    # A name/description may be given per language ({nb: …, en: …}); ``name``/``description``
+    # then hold the English (else Norwegian, else first) text and these hold all of them.
+    names: dict[LangCode, Annotated[str, Field(min_length=1, max_length=200)]] = {}
+    descriptions: dict[LangCode, str] = {}
     move_in: Month = Field(description="The month the household moves in (month 0).")
     household: Household
     dwelling: Dwelling
@@ -471,6 +479,36 @@ class Scenario(BaseModel):
     purchase: Purchase
     financing: Financing = Financing()
     assumptions: Assumptions = Assumptions()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _per_language(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key, many in (("name", "names"), ("description", "descriptions")):
+            value = data.get(key)
+            if isinstance(value, dict):
+                texts = {str(k): v for k, v in value.items()}
+                data[many] = texts
+                data[key] = texts.get("en") or texts.get("nb") or next(iter(texts.values()), "")
+        return data
+
+    def name_in(self, lang: str) -> str:
+        """The scenario's name in ``lang``; else English, else Norwegian, else ``name``."""
+        n = self.names
+        return n.get(lang) or n.get(lang.split("_")[0]) or n.get("en") or n.get("nb") or self.name
+
+    def description_in(self, lang: str) -> str:
+        """The description in ``lang`` (fallbacks as :meth:`name_in`)."""
+        d = self.descriptions
+        return (
+            d.get(lang)
+            or d.get(lang.split("_")[0])
+            or d.get("en")
+            or d.get("nb")
+            or self.description
+        )
 
     @model_validator(mode="after")
     def _dates(self) -> Scenario:

@@ -24,7 +24,14 @@ from housingcalc.errors import ParameterNotFound
 from housingcalc.parameters.loader import read_folder, read_packaged
 from housingcalc.parameters.schema import Confidence, DatedValueIn, ParameterFile, Reference
 
-__all__ = ["ParameterSet", "ParameterView", "ResolvedValue", "Series", "load_parameters"]
+__all__ = [
+    "ParameterSet",
+    "ParameterView",
+    "ResolvedValue",
+    "Series",
+    "StaleValue",
+    "load_parameters",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,12 @@ class ResolvedValue:
     confidence: Confidence
     notes: str | None
     origin: str
+    #: the date a newer value would normally apply (None: the series has no regular cadence)
+    expected_update: dt.date | None = None
+    #: the series' cadence in words ("yearly on 1 May")
+    cadence: str | None = None
+    #: set by ``ParameterSet.used()``: read at or after ``expected_update`` (probably stale)
+    stale: bool = False
 
     @property
     def source(self) -> str:
@@ -60,7 +73,52 @@ class ResolvedValue:
             "confidence": self.confidence,
             "notes": self.notes,
             "origin": self.origin,
+            "cadence": self.cadence,
+            "expected_update": self.expected_update.isoformat() if self.expected_update else None,
+            "stale": self.stale,
         }
+
+
+@dataclass(frozen=True)
+class StaleValue:
+    """A value used although a newer one would normally exist by then."""
+
+    series: str
+    label_en: str
+    label_nb: str
+    value: Any
+    unit: str
+    in_force_since: dt.date
+    expected_update: dt.date
+    cadence: str
+    read_at: dt.date
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "series": self.series,
+            "value": self.value,
+            "unit": self.unit,
+            "in_force_since": self.in_force_since.isoformat(),
+            "expected_update": self.expected_update.isoformat(),
+            "cadence": self.cadence,
+        }
+
+    def message(self) -> str:
+        """One line for a terminal: what is used and why it may be out of date."""
+        return (
+            f"{self.series}: using {_short_value(self.value)} {self.unit} in force since "
+            f"{self.in_force_since.isoformat()}; a newer value normally applies from "
+            f"{self.expected_update.isoformat()} ({self.cadence}); check it and override it with "
+            "--params"
+        )
+
+
+def _short_value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(list(map(str, value))[:3]) + (", …}" if len(value) > 3 else "}")
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -88,7 +146,20 @@ class Series:
             confidence=item.confidence or f.confidence,
             notes=item.notes or f.notes,
             origin=self.origin,
+            expected_update=self.expected_update(item),
+            cadence=f.cadence.text if f.cadence else None,
         )
+
+    def expected_update(self, item: DatedValueIn) -> dt.date | None:
+        """When a newer value than ``item`` would normally apply, if the series has a cadence
+        and ``item`` is its latest value (an older value has a known successor)."""
+        f = self.file
+        if f.cadence is None or item is not f.values[-1]:
+            return None
+        base = item.effective
+        if f.checked_through is not None and f.checked_through > base:
+            base = f.checked_through
+        return f.cadence.next_after(base)
 
     @property
     def dates(self) -> list[dt.date]:
@@ -127,9 +198,32 @@ def _as_date(at: dt.date | str) -> dt.date:
 class ParameterSet:
     """All parameter series, packaged plus any user overrides, with a record of reads."""
 
-    def __init__(self, series: dict[str, Series]) -> None:
+    def __init__(
+        self,
+        series: dict[str, Series],
+        *,
+        as_of: dt.date | None = None,
+        _log: dict[tuple[str, dt.date], dt.date | None] | None = None,
+    ) -> None:
         self._series = dict(sorted(series.items()))
         self._used: dict[tuple[str, dt.date], ResolvedValue] = {}
+        # (name as asked, date as given) → (full name, date, value): a run reads the same few
+        # values for every month of a path (issue 12 §7: ~18 000 reads for one `housingcalc run`)
+        self._memo: dict[tuple[str, object], tuple[str, dt.date, ResolvedValue]] = {}
+        #: latest date each value was read at (None: read as a whole series)
+        self._read_at: dict[tuple[str, dt.date], dt.date | None] = {}
+        #: the same, shared with every ``fresh()`` copy (the CLI warns from it)
+        self._log: dict[tuple[str, dt.date], dt.date | None] = {} if _log is None else _log
+        #: today, for staleness: a value read at a later date is judged as at ``as_of``
+        self.as_of = as_of
+
+    def _note_read(self, key: tuple[str, dt.date], at: dt.date | None) -> None:
+        for log in (self._read_at, self._log):
+            if key in log:
+                old = log[key]
+                log[key] = None if (old is None or at is None) else max(old, at)
+            else:
+                log[key] = at
 
     # -- lookup -----------------------------------------------------------------------------
     def names(self) -> list[str]:
@@ -153,12 +247,23 @@ class ParameterSet:
         s = self._series[full]
         for item in s.file.values:
             self._used.setdefault((full, item.effective), s.resolve(item))
+        # a whole-series read (lookups at many dates) can only be stale in its latest value
+        self._note_read((full, s.file.values[-1].effective), None)
         return s
 
+    def series_file(self, name: str) -> ParameterFile:
+        """A series' file (metadata and values) without recording a read."""
+        return self._series[self.resolve_name(name)].file
+
     def get(self, name: str, at: dt.date | str) -> ResolvedValue:
-        full = self.resolve_name(name)
-        resolved = self._series[full].at(_as_date(at))
+        hit = self._memo.get((name, at))
+        if hit is None:
+            full = self.resolve_name(name)
+            date = _as_date(at)
+            hit = self._memo[(name, at)] = (full, date, self._series[full].at(date))
+        full, date, resolved = hit
         self._used.setdefault((full, resolved.effective), resolved)
+        self._note_read((full, resolved.effective), date)
         return resolved
 
     def value(self, name: str, at: dt.date | str) -> Any:
@@ -175,15 +280,84 @@ class ParameterSet:
 
     # -- tracing ----------------------------------------------------------------------------
     def used(self) -> list[ResolvedValue]:
-        """Every value read since creation (or the last ``reset_trace``), sorted by name."""
-        return [self._used[k] for k in sorted(self._used)]
+        """Every value read since creation (or the last ``reset_trace``), sorted by name;
+        a value that ``stale()`` lists is marked ``stale=True``."""
+        from dataclasses import replace
+
+        stale = {(v.series, v.in_force_since) for v in self.stale()}
+        return [
+            replace(self._used[k], stale=True) if k in stale else self._used[k]
+            for k in sorted(self._used)
+        ]
 
     def reset_trace(self) -> None:
         self._used.clear()
+        self._read_at.clear()
 
     def fresh(self) -> ParameterSet:
         """The same values with an empty trace (for one report)."""
-        return ParameterSet(self._series)
+        return ParameterSet(self._series, as_of=self.as_of, _log=self._log)
+
+    # -- staleness --------------------------------------------------------------------------
+    def stale(self, *, everything: bool = False) -> list[StaleValue]:
+        """The values this set served that are probably out of date, one per series.
+
+        A value is stale when the date it was read at (capped at ``as_of``, today, so that a
+        projection into the future is judged by what should be known today) is on or after
+        the date a newer value would normally apply (its series' cadence, counted from the
+        value's date or the series' ``checked_through``). A read of a whole series counts as
+        a read at ``as_of``. ``everything``: all reads since the set was loaded, including
+        those of ``fresh()`` copies (what the CLI warns about).
+        """
+        log = self._log if everything else self._read_at
+        found: dict[str, StaleValue] = {}
+        for (name, effective), at in sorted(log.items()):
+            when = at if at is not None else self.as_of
+            if when is None:
+                continue
+            if self.as_of is not None and when > self.as_of:
+                when = self.as_of
+            v = self._series[name].at(effective)
+            if v.expected_update is None or when < v.expected_update:
+                continue
+            old = found.get(name)
+            if old is None or old.in_force_since <= v.effective:
+                found[name] = StaleValue(
+                    series=name,
+                    label_en=v.label_en,
+                    label_nb=v.label_nb,
+                    value=v.value,
+                    unit=v.unit,
+                    in_force_since=v.effective,
+                    expected_update=v.expected_update,
+                    cadence=v.cadence or "",
+                    read_at=when,
+                )
+        return [found[k] for k in sorted(found)]
+
+    def check(self, at: dt.date) -> list[dict[str, Any]]:
+        """Every series' latest value and whether it is stale at ``at`` (``params check``)."""
+        rows = []
+        for name, s in self._series.items():
+            latest = s.resolve(s.file.values[-1])
+            due = latest.expected_update
+            rows.append(
+                {
+                    "name": name,
+                    "value": latest.value,
+                    "unit": latest.unit,
+                    "effective": latest.effective.isoformat(),
+                    "cadence": latest.cadence or "not declared",
+                    "checked_through": (
+                        s.file.checked_through.isoformat() if s.file.checked_through else None
+                    ),
+                    "expected_update": due.isoformat() if due else None,
+                    "stale": bool(due is not None and at >= due),
+                    "last_verified": latest.last_verified.isoformat(),
+                    "origin": latest.origin,
+                }
+            )
+        return rows
 
 
 @dataclass(frozen=True)
@@ -225,7 +399,9 @@ def _packaged() -> dict[str, Series]:
     return {name: Series(name, f, origin) for name, (f, origin) in read_packaged().items()}
 
 
-def load_parameters(user_dir: Path | str | None = None) -> ParameterSet:
+def load_parameters(
+    user_dir: Path | str | None = None, *, as_of: dt.date | None = None
+) -> ParameterSet:
     """Load the packaged parameters, merged with a user's folder if given.
 
     A user file with the same relative path as a packaged one adds or replaces dated values;
@@ -233,7 +409,8 @@ def load_parameters(user_dir: Path | str | None = None) -> ParameterSet:
     """
     series = dict(_packaged())
     if user_dir is not None:
-        for name, (f, origin) in read_folder(Path(user_dir)).items():
+        packaged_files = {name: s.file for name, s in series.items()}
+        for name, (f, origin) in read_folder(Path(user_dir), packaged_files).items():
             user = Series(name, f, origin)
             series[name] = _merge(series[name], user) if name in series else user
-    return ParameterSet(series)
+    return ParameterSet(series, as_of=as_of)

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from housingcalc.errors import ParameterError
-from housingcalc.parameters.schema import ParameterFile
+from housingcalc.parameters.schema import ParameterFile, check_value
 from housingcalc.yamlio import YamlError, load_yaml
 
 PACKAGED = "housingcalc.parameters"
@@ -64,8 +64,32 @@ def read_packaged() -> dict[str, tuple[ParameterFile, str]]:
     return out
 
 
-def read_folder(folder: Path) -> dict[str, tuple[ParameterFile, str]]:
-    """Every parameter file under a user's folder, keyed by name."""
+def check_override(f: ParameterFile, packaged: ParameterFile, origin: str) -> None:
+    """An override must keep the packaged series' unit (and rate basis) and every value must
+    pass the packaged series' plausibility range: the same checks as packaged data."""
+    if f.unit != packaged.unit:
+        raise ParameterError(
+            f"{origin}: unit = {f.unit!r}: must be {packaged.unit!r}, the unit of the packaged "
+            "series it overrides"
+        )
+    if f.rate_basis is not None and f.rate_basis != packaged.rate_basis:
+        raise ParameterError(
+            f"{origin}: rate_basis = {f.rate_basis!r}: must be {packaged.rate_basis!r}, as in "
+            "the packaged series"
+        )
+    for i, item in enumerate(f.values):
+        problem = check_value(item.value, packaged.unit, packaged.range)
+        if problem:
+            raise ParameterError(
+                f"{origin}: values[{i}] (effective {item.effective}): value {problem}"
+            )
+
+
+def read_folder(
+    folder: Path, packaged: dict[str, ParameterFile] | None = None
+) -> dict[str, tuple[ParameterFile, str]]:
+    """Every parameter file under a user's folder, keyed by name; a file overriding a
+    packaged series is checked against it (``check_override``)."""
     if not folder.is_dir():
         raise ParameterError(f"{folder}: parameter folder does not exist")
     out: dict[str, tuple[ParameterFile, str]] = {}
@@ -76,5 +100,9 @@ def read_folder(folder: Path) -> dict[str, tuple[ParameterFile, str]]:
                 text = path.read_text("utf-8")
             except UnicodeDecodeError:
                 raise ParameterError(f"{path}: not UTF-8 text") from None
-            out[name_from_path(rel)] = (parse_file(text, str(path)), str(path))
+            name = name_from_path(rel)
+            parsed = parse_file(text, str(path))
+            if packaged is not None and name in packaged:
+                check_override(parsed, packaged[name], str(path))
+            out[name] = (parsed, str(path))
     return out

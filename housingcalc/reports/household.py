@@ -16,12 +16,14 @@ renders every requested language and format in memory (the CLI then writes the f
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from housingcalc.reports.decision import VerdictSection
 
 if TYPE_CHECKING:
     from housingcalc.calc.rent_to_own import RentToOwnResult
@@ -269,6 +271,9 @@ class SourceRow(BaseModel):
     confidence: str
     flagged: bool
     notes: str | None
+    #: probably out of date: a newer value normally applies from ``expected_update``
+    stale: bool = False
+    expected_update: dt.date | None = None
 
 
 class HouseholdReport(BaseModel):
@@ -291,6 +296,7 @@ class HouseholdReport(BaseModel):
     municipality: MunicipalitySection | None
     assumptions: list[Row]
     sources: list[SourceRow]
+    verdict: VerdictSection | None = None  # the verdict with reasons (calc.verdict)
 
 
 # -- building the context ---------------------------------------------------------------------
@@ -690,6 +696,8 @@ def source_rows(used: Sequence[ResolvedValue], lang: str) -> list[SourceRow]:
                 confidence=v.confidence,
                 flagged=v.confidence != "confirmed",
                 notes=v.notes,
+                stale=v.stale,
+                expected_update=v.expected_update,
             )
         )
     return rows
@@ -774,6 +782,7 @@ def build_context(
     generated_on: dt.date,
     templates: Path | None = None,
     charts: bool = True,
+    verdict: VerdictSection | None = None,
 ) -> HouseholdReport:
     """The household report's context for one language (``charts=False``: no SVGs, e.g. for
     Markdown only)."""
@@ -788,8 +797,8 @@ def build_context(
     years = sorted({y for g in sens.price_growth for y in g.net_equity})
     return HouseholdReport(
         meta=Meta(
-            scenario_name=s.name,
-            description=s.description,
+            scenario_name=s.name_in(code),
+            description=s.description_in(code),
             source=source,
             household_name=s.household.name,
             generated_on=generated_on,
@@ -842,6 +851,7 @@ def build_context(
         municipality=_municipality(result),
         assumptions=_assumptions(s),
         sources=source_rows(used, code),
+        verdict=verdict,
     )
 
 
@@ -878,28 +888,22 @@ def key_figures(result: RentToOwnResult) -> dict[str, Any]:
 
 
 def _plain(obj: Any) -> Any:
-    """Dataclasses/dates/numpy to JSON-ready values."""
-    import numpy as np
+    """Dataclasses/dates/numpy to JSON-ready values, floats to 6 decimals
+    (:func:`housingcalc.output.rounded`)."""
+    from housingcalc.output import rounded
 
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if isinstance(obj, (np.floating, float)):
-        return round(float(obj), 6)
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, np.ndarray):
-        return [_plain(v) for v in obj.tolist()]
-    return obj
+    return rounded(obj, 6)
 
 
 def result_json(
-    result: RentToOwnResult, used: Sequence[ResolvedValue], *, source: str
+    result: RentToOwnResult,
+    used: Sequence[ResolvedValue],
+    *,
+    source: str,
+    verdict: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The full numbers of a run, JSON-ready (language-independent)."""
+    """The full numbers of a run, JSON-ready (language-independent); ``verdict`` is
+    :func:`housingcalc.reports.decision.verdict_json`."""
     from housingcalc.models.scenario import SCHEMA_VERSION
 
     sens = result.sensitivity
@@ -912,6 +916,7 @@ def result_json(
         "source": source,
         "scenario": result.scenario.model_dump(mode="json", by_alias=True),
         "status": result.status,
+        "verdict": verdict,
         "key_figures": key_figures(result),
         "rent_at_move_in": {
             "method": result.scenario.rent.method,
@@ -953,14 +958,19 @@ def produce_report(
     templates: Path | None = None,
     generated_on: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    raw: Mapping[str, Any] | None = None,
+    family_langs: Sequence[str] = (),
 ) -> dict[str, str]:
     """Run ``scenario`` and render the household report: ``{file name: text}``.
 
-    File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``. Nothing is
-    written here; every file is complete before the caller writes any of them.
-    """
-    import json
+    File names: ``<stem>.<lang>.html``, ``<stem>.<lang>.md`` and ``<stem>.json``; with
+    ``family_langs``, also the family page ``<stem>.family.<lang>.html`` in each of those
+    languages (:mod:`housingcalc.reports.family`). Nothing is written here; every file is
+    complete before the caller writes any of them.
 
+    ``raw``: the scenario's raw mapping (after any ``--set``); with it a failing case's
+    verdict lists the grant and the price that would close the gap (``calc.solve``).
+    """
     from housingcalc.calc.rent_to_own import run_rent_to_own
     from housingcalc.reports.render import render
 
@@ -968,6 +978,13 @@ def produce_report(
     ps = params.fresh()
     say("computing the timeline, the purchase test and the sensitivity")
     result = run_rent_to_own(scenario, ps)
+    from housingcalc.calc.verdict import decide
+    from housingcalc.reports.decision import verdict_json, verdict_section, ways_out
+
+    verdict = decide(result, ps)
+    if verdict.gap_month is not None and raw is not None:
+        say("solving for the grant and the price that would close the gap")
+    ways = ways_out(raw, ps, verdict)
     used = ps.used()
     when = generated_on or dt.date.today()
     files: dict[str, str] = {}
@@ -982,6 +999,7 @@ def produce_report(
                 generated_on=when,
                 templates=templates,
                 charts="html" in formats,
+                verdict=verdict_section(verdict, ways),
             )
             if "html" in formats:
                 say(f"rendering HTML ({lang})")
@@ -989,7 +1007,19 @@ def produce_report(
             if "md" in formats:
                 say(f"rendering Markdown ({lang})")
                 files[f"{stem}.{lang}.md"] = render("household.md.j2", context, lang, templates)
+    if family_langs:
+        from housingcalc.reports.family import produce_family_pages
+
+        say(f"rendering the family page ({', '.join(family_langs)})")
+        files.update(
+            produce_family_pages(
+                result, family_langs, stem=stem, generated_on=when, templates=templates
+            )
+        )
     if "json" in formats:
-        data = _plain(result_json(result, used, source=source))
-        files[f"{stem}.json"] = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        data = _plain(result_json(result, used, source=source, verdict=verdict_json(verdict, ways)))
+        data["stale"] = [v.as_dict() for v in ps.stale()]
+        from housingcalc.output import to_json
+
+        files[f"{stem}.json"] = to_json(data) + "\n"
     return files

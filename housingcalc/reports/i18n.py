@@ -158,10 +158,10 @@ def translator(lang: str, user_dir: Path | None = None) -> Translator:
 # -- keeping the catalogues complete ----------------------------------------------------------
 
 #: Python modules whose ``N_("…")``/``_("…")`` calls hold report texts.
-PYTHON_SOURCES = ("household.py", "render.py")
+PYTHON_SOURCES = ("household.py", "render.py", "decision.py")
 
 #: Templates whose name contains one of these use their own catalogue (another domain).
-OTHER_DOMAINS = ("portfolio",)
+OTHER_DOMAINS = ("portfolio", "family")
 
 Message = str | tuple[str, str]
 

@@ -1009,6 +1009,18 @@ def render_html(report: PortfolioReport, templates: Path | None = None) -> str:
 def report_json(report: PortfolioReport) -> dict[str, Any]:
     """The report as JSON-ready data (charts left out: they are in the HTML)."""
     data = report.model_dump(mode="json", exclude={"charts"})
+    # the values probably out of date (also marked in ``sources``), as every JSON output has
+    data["stale"] = [
+        {
+            "series": s.name,
+            "value": s.value,
+            "unit": s.unit,
+            "in_force_since": s.effective.isoformat(),
+            "expected_update": s.expected_update.isoformat() if s.expected_update else None,
+        }
+        for s in report.sources
+        if s.stale
+    ]
     return data
 
 

@@ -296,10 +296,31 @@ def test_2023_table(municipality: str, area: float, group: str, expected: float)
 
 
 def test_table_changes_on_16_june_2023() -> None:
+    # 2020 table (regjeringen.no id2683630): Drammen in group 3, 11 600 kr/m²;
+    # 16 Jun 2023 table (Husbanken veileder § 9): group 3, 12 700 kr/m²
     before = per_m2(PS, dt.date(2023, 6, 15), area_m2=69, municipality="Drammen")
     after = per_m2(PS, dt.date(2023, 6, 16), area_m2=69, municipality="Drammen")
-    assert (before.group.rate_per_m2, after.group.rate_per_m2) == (10_500, 12_700)
+    assert (before.group.rate_per_m2, after.group.rate_per_m2) == (11_600, 12_700)
+
+
+def test_table_changes_on_1_january_2020() -> None:
+    # 2018 table (Husbanken): Oslo 17 200, Drammen (group 3) 10 500;
+    # 2020 table (regjeringen.no id2683630, 30 Dec 2019): Oslo 18 800, Bærum 15 300, group 3 11 600
+    for name, old, new in (("Oslo", 17_200, 18_800), ("Bærum", 14_500, 15_300)):
+        before = per_m2(PS, dt.date(2019, 12, 31), area_m2=60, municipality=name)
+        after = per_m2(PS, dt.date(2020, 1, 1), area_m2=60, municipality=name)
+        assert (before.group.rate_per_m2, after.group.rate_per_m2) == (old, new)
+    before = per_m2(PS, dt.date(2019, 12, 31), area_m2=69, municipality="Drammen")
+    assert before.group.rate_per_m2 == 10_500
     assert any("UNDERSTATES" in n for n in before.notes)  # the 2018 table's own warning
+    # an Oslo unit committed in 2020: 18 800 × 60 m² = 1 128 000
+    assert per_m2(PS, dt.date(2020, 6, 1), area_m2=60, municipality="Oslo").grant == 1_128_000
+
+
+def test_2020_groups_4_to_6_are_not_packaged_and_refused() -> None:
+    # their rates were not in the stored source: no silent fallback to another table
+    with pytest.raises(InputError, match="not packaged"):
+        per_m2(PS, dt.date(2021, 3, 1), area_m2=60, municipality="Alta")
 
 
 def test_per_m2_refuses_dates_before_2018() -> None:

@@ -165,7 +165,7 @@ def test_cli_afford_json_keys() -> None:
         ],
     )
     assert r.exit_code == 0, r.output
-    d = json.loads(r.output)
+    d = json.loads(r.stdout)  # stale-value warnings go to stderr
     for key in ("available_monthly", "stress_rate", "max_loan", "grant_need", "surplus_monthly"):
         assert key in d
     assert d["bank_test"]["stress_rate"] == pytest.approx(0.085)

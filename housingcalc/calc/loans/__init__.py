@@ -28,9 +28,11 @@ from housingcalc.calc.loans.model import (
 from housingcalc.calc.loans.summary import (
     LoanSummary,
     effective_rate,
+    schedule_columns,
     schedule_frame,
     summarize,
     summary_dict,
+    yearly_columns,
     yearly_frame,
 )
 
@@ -51,9 +53,11 @@ __all__ = [
     "effective_rate",
     "nominal_from_effective",
     "present_value",
+    "schedule_columns",
     "schedule_frame",
     "summarize",
     "summary_dict",
     "terms_to_repay",
+    "yearly_columns",
     "yearly_frame",
 ]
