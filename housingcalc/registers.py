@@ -1324,7 +1324,8 @@ CSV_DIALECTS = ("plain", "excel-nb")
 
 def frame_to_csv(frame: pd.DataFrame, dialect: str = "plain") -> str:
     """A table as CSV text (:func:`housingcalc.output.csv_text`: floats to the øre, dates
-    ISO, empty for missing), with text cells made inert (:func:`housingcalc.tabular.neutralise_cell`).
+    ISO, empty for missing), with text cells made inert
+    (:func:`housingcalc.tabular.neutralise_cell`).
     ``excel-nb``: semicolons, decimal commas, CRLF and a leading byte-order mark."""
     from housingcalc.output import _csv_cell, csv_text
     from housingcalc.tabular import neutralise_cell
