@@ -443,14 +443,16 @@ class _Raw:
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str]:
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    """The one reader of input files (:mod:`housingcalc.inputs`), with the cp1252 fallback."""
+    from housingcalc.errors import InputFileError
+    from housingcalc.inputs import decode_text
+
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
         raise CollectedErrors(source, ["file is empty"])
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+    try:
+        return decode_text(data, source, legacy=True)
+    except InputFileError as exc:
+        raise CollectedErrors(source, [exc.rule]) from None
 
 
 def _sniff(lines: Sequence[str]) -> tuple[int, str]:
@@ -500,10 +502,10 @@ def _read_csv(path: Path, source: str) -> _Raw:
     # line numbers as in the file: the header is on line header_line + 1
     frame.index = pd.RangeIndex(header_line + 2, header_line + 2 + len(frame), name="row")
     notes = []
-    if encoding != "utf-8-sig":
+    if encoding in ("cp1252", "latin-1"):
         notes.append(f"read as {encoding} text (not UTF-8)")
-    elif data[:3] == b"\xef\xbb\xbf":
-        notes.append("UTF-8 with byte-order mark")
+    elif encoding != "UTF-8":
+        notes.append(encoding)
     notes.append(f"separator {sep!r}" if sep != "\t" else "separator tab")
     if header_line > 0:
         notes.append(f"{header_line} line(s) above the header skipped")
@@ -626,8 +628,10 @@ def _whitespace(s: pd.Series, mask: pd.Series) -> pd.Series:
 def _norwegian_number_text(text: pd.Series) -> pd.Series:
     """``'1 234 567,50 kr'`` → ``'1234567.50'``; ``'1.234.567'`` → ``'1234567'``.
 
-    A comma is a decimal comma; where both ``.`` and ``,`` occur, the last one is the decimal
-    mark; several dots with no comma are thousands separators.
+    A comma is always the decimal mark; dots before it are thousands separators
+    (``1.234,50``); several dots with no comma are thousands separators. A comma before a dot
+    (``1,234.50``) or two commas are ambiguous and left unreadable (see
+    :func:`_ambiguous_number`).
     """
     t = text.str.replace(r"[\s\u00a0\u202f'_]", "", regex=True)
     t = t.str.replace(r"(?i)(kr\.?|nok)$", "", regex=True).str.replace(
@@ -636,14 +640,36 @@ def _norwegian_number_text(text: pd.Series) -> pd.Series:
     t = t.str.replace("\u2212", "-", regex=False)
     t = t.str.replace(r"[,.]-$", "", regex=True)  # "8 400,-" (whole kroner)
     both_comma_last = t.str.contains(r"\.\d*,", regex=True)
-    both_dot_last = t.str.contains(r",\d*\.", regex=True)
+    ambiguous = _ambiguous_number(t)
     many_dots = t.str.count(r"\.") > 1
     t = t.where(~both_comma_last, t.str.replace(".", "", regex=False))
-    t = t.where(~both_dot_last, t.str.replace(",", "", regex=False))
+    t = t.where(~ambiguous, "")  # unreadable: reported with its own rule
     t = t.where(
         ~(many_dots & ~t.str.contains(",", regex=False)), t.str.replace(".", "", regex=False)
     )
     return t.str.replace(",", ".", regex=False)
+
+
+def _ambiguous_number(text: pd.Series) -> pd.Series:
+    """``1,234.50`` or ``1,234,567``: a comma is always the decimal mark, so a comma before a
+    dot, or two commas, cannot be read for sure (is it 1 234.50 or 1.23450?)."""
+    t = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    return (t.str.contains(r",\d*\.", regex=True) | (t.str.count(",") > 1)).fillna(False)
+
+
+def _number_rule(col: pd.Series, bad: pd.Series) -> str | pd.Series:
+    """The rule for bad number cells: ambiguous separators get their own explanation."""
+    from housingcalc.units import AMBIGUOUS_AMOUNT
+
+    if not bool(bad.any()):
+        return "must be a number"
+    text = col[bad].astype(str)
+    ambiguous = _ambiguous_number(text)
+    if not bool(ambiguous.any()):
+        return "must be a number"
+    return ambiguous.map({True: AMBIGUOUS_AMOUNT, False: "must be a number"}).reindex(
+        col.index, fill_value="must be a number"
+    )
 
 
 def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -826,6 +852,15 @@ def _check_range(errors: _Errors, spec: ColumnSpec, values: pd.Series, raw: pd.S
     if spec.minimum is not None:
         low = values <= spec.minimum if spec.exclusive_minimum else values < spec.minimum
         errors.add(low.fillna(False), spec.name, raw, _describe_range(spec))
+    if spec.maximum is None and spec.kind == "number":  # NOK amounts: the plausible maximum
+        from housingcalc.limits import MAX_AMOUNT
+
+        errors.add(
+            (values > MAX_AMOUNT).fillna(False),
+            spec.name,
+            raw,
+            f"above the plausible maximum of {MAX_AMOUNT:,.0f} NOK".replace(",", " "),
+        )
     if spec.maximum is not None:
         errors.add(
             (values > spec.maximum).fillna(False),
@@ -853,7 +888,7 @@ def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
         col = src[spec.name]
         if spec.kind in ("number", "integer"):
             values, bad = _to_number(col)
-            errors.add(bad, spec.name, col, "must be a number")
+            errors.add(bad, spec.name, col, _number_rule(col, bad))
             if spec.kind == "integer":
                 frac = values.notna() & (values != values.round())
                 errors.add(frac, spec.name, col, "must be a whole number")

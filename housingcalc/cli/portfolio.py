@@ -18,6 +18,7 @@ from housingcalc.cli._common import (
     AtOption,
     ParamsOption,
     check_format,
+    check_out_folder,
     echo_json,
     echo_table,
     fail,
@@ -380,6 +381,7 @@ def report(
     """Write the portfolio report: HTML (charts inline), Excel workbook and JSON."""
     formats = parse_list(fmt, REPORT_FORMATS, "--format")
     langs = parse_langs(lang)
+    check_out_folder(out)  # before the work: a path under a file, no permission
     from housingcalc.reports.portfolio import (
         build_report,
         per_unit_frames,

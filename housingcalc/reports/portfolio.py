@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from housingcalc.reports.household import SourceRow
+from housingcalc.tabular import neutralise_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -204,6 +206,10 @@ BU_LABELS = {
     "net_cost_rented_in": "Net cost, rented-in units",
     "administration": "Administration",
     "total": "Total",
+    "net_operating_before_capital": (
+        "Memo: net operating cost before capital (actual maintenance + other costs − rent "
+        "income, owned units)"
+    ),
 }
 
 YEARLY_LABELS: dict[str, tuple[str, ColumnKind]] = {
@@ -406,7 +412,9 @@ def _cost(
         Figure(
             key="per_unit",
             label=gt("Per unit a year"),
-            value=float(c.table["per_unit"].to_numpy("float64")[-1]),  # the total line
+            value=float(
+                c.table["per_unit"].to_numpy("float64")[list(c.table.index).index("total")]
+            ),
             kind="nok",
         ),
     ]
@@ -1063,6 +1071,12 @@ def write_workbook(
     return path
 
 
+def _text(ws: Any, row: int, col: int, text: str, fmt: Any = None) -> None:
+    """Every text cell of the workbook: through :func:`housingcalc.tabular.neutralise_cell`
+    (a unit id ``=HYPERLINK(…)`` from a register stays text)."""
+    ws.write_string(row, col, neutralise_cell(text), fmt)
+
+
 class _Sheets:
     """Writes the workbook's sheets (xlsxwriter, constant-memory: row by row)."""
 
@@ -1087,12 +1101,12 @@ class _Sheets:
 
     def table(self, t: Table) -> None:
         ws = self.sheet(t.sheet)
-        ws.write_string(0, 0, t.title, self.title)
+        _text(ws, 0, 0, t.title, self.title)
         if t.note:
-            ws.write_string(1, 0, t.note, self.note)
+            _text(ws, 1, 0, t.note, self.note)
         r0 = 2
         for j, c in enumerate(t.columns):
-            ws.write_string(r0, j, c.label, self.bold)
+            _text(ws, r0, j, c.label, self.bold)
             width = 34 if c.kind == "text" and j == 0 else max(12, min(30, len(c.label) + 2))
             ws.set_column(j, j, width)
         ws.freeze_panes(r0 + 1, 1)
@@ -1102,7 +1116,7 @@ class _Sheets:
             is_total = t.total is not None and n == len(rows) - 1
             for j, v in enumerate(row):
                 if isinstance(v, str):
-                    ws.write_string(i, j, v, self.total_text if is_total else None)
+                    _text(ws, i, j, v, self.total_text if is_total else None)
                 elif v is not None:
                     fmt = (self.total_fmts if is_total else self.fmts).get(t.kind(n, j))
                     ws.write_number(i, j, float(v), fmt)
@@ -1111,18 +1125,18 @@ class _Sheets:
         if isinstance(fig.value, (int, float)) and fig.kind != "text":
             ws.write_number(row, col, float(fig.value), self.fmts.get(fig.kind))
         elif fig.value is not None:
-            ws.write_string(row, col, str(fig.value))
+            _text(ws, row, col, str(fig.value))
 
     def summary(self, report: PortfolioReport) -> None:
         gt = self.gt
         ws = self.sheet(gt("Summary"))
         ws.set_column(0, 0, 48)
         ws.set_column(1, 1, 20)
-        ws.write_string(0, 0, f"{report.title}: {report.scenario}", self.title)
-        ws.write_string(1, 0, gt("Valuation date"))
-        ws.write_string(1, 1, report.valuation_date.isoformat())
-        ws.write_string(2, 0, gt("Register"))
-        ws.write_string(2, 1, report.register_source)
+        _text(ws, 0, 0, f"{report.title}: {report.scenario}", self.title)
+        _text(ws, 1, 0, gt("Valuation date"))
+        _text(ws, 1, 1, report.valuation_date.isoformat())
+        _text(ws, 2, 0, gt("Register"))
+        _text(ws, 2, 1, report.register_source)
         r = 4
         for section, figs in (
             (gt("Valuation"), report.key_figures),
@@ -1132,15 +1146,15 @@ class _Sheets:
         ):
             if not figs:
                 continue
-            ws.write_string(r, 0, section, self.bold)
+            _text(ws, r, 0, section, self.bold)
             r += 1
             for fig in figs:
-                ws.write_string(r, 0, fig.label)
+                _text(ws, r, 0, fig.label)
                 self.figure(ws, r, 1, fig)
                 r += 1
             r += 1
         for line in report.cost_unverified:
-            ws.write_string(r, 0, line, self.note)
+            _text(ws, r, 0, line, self.note)
             r += 1
 
     def frame(self, name: str, frame: pd.DataFrame) -> None:
@@ -1151,7 +1165,7 @@ class _Sheets:
         cols = list(frame.columns)
         writers: list[tuple[int, list[Any], Any, Any]] = []
         for j, c in enumerate(cols):
-            ws.write_string(0, j, str(c), self.bold)
+            _text(ws, 0, j, str(c), self.bold)
             ws.set_column(j, j, 14)
             kind = frame[c].dtype.kind
             if kind in "fiu":
@@ -1163,7 +1177,7 @@ class _Sheets:
                 writers.append((j, frame[c].tolist(), ws.write_boolean, None))
             else:
                 text = [None if v is None or v != v else str(v) for v in frame[c].tolist()]
-                writers.append((j, text, ws.write_string, None))
+                writers.append((j, text, partial(_text, ws), None))
         ws.freeze_panes(1, 1)
         for i in range(len(frame)):
             for j, data, write, fmt in writers:
@@ -1177,19 +1191,19 @@ class _Sheets:
         for j, (h, w) in enumerate(
             ((gt("Section"), 22), (gt("Assumption"), 48), (gt("Value"), 40))
         ):
-            ws.write_string(0, j, h, self.bold)
+            _text(ws, 0, j, h, self.bold)
             ws.set_column(j, j, w)
         for i, fig in enumerate(report.assumptions, start=1):
-            ws.write_string(i, 0, fig.section)
-            ws.write_string(i, 1, fig.label)
+            _text(ws, i, 0, fig.section)
+            _text(ws, i, 1, fig.label)
             self.figure(ws, i, 2, fig)
 
     def lines(self, name: str, heading: str, lines: Sequence[str]) -> None:
         ws = self.sheet(name)
         ws.set_column(0, 0, 120)
-        ws.write_string(0, 0, heading, self.bold)
+        _text(ws, 0, 0, heading, self.bold)
         for i, line in enumerate(lines, start=1):
-            ws.write_string(i, 0, line)
+            _text(ws, i, 0, line)
 
     def sources(self, report: PortfolioReport) -> None:
         from housingcalc.reports.render import Formatter
@@ -1208,7 +1222,7 @@ class _Sheets:
             ("Notes", 70),
         )
         for j, (h, w) in enumerate(heads):
-            ws.write_string(0, j, gt(h), self.bold)
+            _text(ws, 0, j, gt(h), self.bold)
             ws.set_column(j, j, w)
         for i, s in enumerate(report.sources, start=1):
             refs = "; ".join(f"{title} <{href}>" for title, href in s.references)
@@ -1226,7 +1240,7 @@ class _Sheets:
                 )
             ):
                 if text:
-                    ws.write_string(i, j, text)
+                    _text(ws, i, j, text)
 
 
 def _write_sheets(wb: Any, report: PortfolioReport, per_unit: dict[str, pd.DataFrame]) -> None:
