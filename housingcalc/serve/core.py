@@ -57,10 +57,10 @@ def params() -> ParameterSet:
 def decode_text(data: bytes, source: str) -> str:
     if len(data) > MAX_SCENARIO_BYTES:
         raise InputError(source, f"{len(data)} bytes", f"larger than {MAX_SCENARIO_BYTES} bytes")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise file_error(source, "not UTF-8 text") from None
+    from housingcalc.inputs import decode_text as decode  # the one input reader (issue 11)
+
+    text, _encoding = decode(data, source)
+    return text
 
 
 def file_error(source: str, rule: str) -> ScenarioError:
