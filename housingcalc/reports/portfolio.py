@@ -145,6 +145,9 @@ class PortfolioReport(BaseModel):
     tariff_figures: list[Figure]
     tariff_tables: list[Table]
     tariff_notes: list[str]
+    #: what the workbook's tariff formulas refer to (Inputs sheet): stock-level cost,
+    #: vacancy, rent loss
+    tariff_inputs: list[Figure] = []
     projection_figures: list[Figure]
     projection_table: Table | None
     comparison_table: Table | None
@@ -517,6 +520,38 @@ def _tariff(
         ),
     ]
     return figs, tables, list(tr.notes)
+
+
+def _tariff_inputs(res: PortfolioResult, gt: Callable[[str], str]) -> list[Figure]:
+    tr = res.tariff
+    if tr is None:
+        return []
+    return [
+        Figure(
+            key="tariff_extra_cost",
+            label=gt("Tariff: stock-level cost a year"),
+            value=tr.extra_cost,
+        ),
+        Figure(key="tariff_vacancy", label=gt("Tariff: vacancy"), value=tr.vacancy, kind="pct"),
+        Figure(
+            key="tariff_rent_loss", label=gt("Tariff: rent loss"), value=tr.rent_loss, kind="pct"
+        ),
+        Figure(
+            key="tariff_total_cost", label=gt("Tariff: cost to cover a year"), value=tr.total_cost
+        ),
+        Figure(
+            key="tariff_weighted_area",
+            label=gt("Tariff: weighted area (m²)"),
+            value=tr.weighted_area,
+            kind="area",
+        ),
+        Figure(
+            key="tariff_rate",
+            label=gt("Tariff, kr per weighted m² a month"),
+            value=tr.rate,
+            kind="number",
+        ),
+    ]
 
 
 def _scenario_label(name: str, res: PortfolioResult, lang: str, gt: Callable[[str], str]) -> str:
@@ -982,6 +1017,7 @@ def build_report(
         tariff_figures=tariff_figs,
         tariff_tables=tariff_tables,
         tariff_notes=tariff_notes,
+        tariff_inputs=_tariff_inputs(res, gt),
         projection_figures=projection_figs,
         projection_table=projection_table,
         comparison_table=comparison,
@@ -1040,7 +1076,7 @@ def per_unit_frames(res: PortfolioResult) -> dict[str, pd.DataFrame]:
         market = res.units.frame["market_value"].reindex(bu.index)
         out[BU_UNITS] = _with_market(bu, market)
     if res.tariff is not None:
-        out["Units - tariff"] = res.tariff.per_unit
+        out[TARIFF_UNITS] = res.tariff.per_unit
     if res.projection is not None:
         out["Units - end state"] = res.projection.base.per_unit
         if len(res.projection.base.sales):
@@ -1050,6 +1086,8 @@ def per_unit_frames(res: PortfolioResult) -> dict[str, pd.DataFrame]:
 
 #: The per-unit Beregningsutvalget sheet (its formulas are written by :meth:`_Sheets.bu_units`).
 BU_UNITS = "Units - Beregningsutvalget"
+#: The per-unit tariff sheet (weighted area and rents as formulas of the rate).
+TARIFF_UNITS = "Units - tariff"
 #: Defined names of the input cells the formulas refer to.
 INPUT_NAMES = {
     "capital_rate": "CapitalRate",
@@ -1150,19 +1188,22 @@ class _Sheets:
         self.bu_sheet = ""
         self.bu_rows = 0
         self.bu_cols: dict[str, str] = {}
+        #: sheet names taken before the sheet is written (formulas refer to them)
+        self.reserved: dict[str, str] = {}
 
     def sheet(self, name: str) -> Any:
-        ws = self.wb.add_worksheet(_sheet_name(name, self.used))
+        reserved = self.reserved.pop(name, None)
+        ws = self.wb.add_worksheet(reserved or _sheet_name(name, self.used))
         ws.set_landscape()
         ws.set_paper(9)  # A4
         ws.fit_to_pages(1, 0)  # as wide as one page, as many pages down as it takes
         return ws
 
-    def inputs(self, report: PortfolioReport) -> None:
+    def inputs(self, report: PortfolioReport, per_unit: dict[str, pd.DataFrame]) -> None:
         """The parameters the formulas use, each a defined name, with where it came from."""
         gt = self.gt
         figs = {f.key: f for f in report.cost_figures}
-        if not figs:
+        if not figs and not report.tariff_inputs:
             return
         ws = self.sheet(gt("Inputs"))
         self.input_sheet = ws.name
@@ -1192,6 +1233,95 @@ class _Sheets:
             ws.write_string(row, 0, fig.label)
             ws.write_number(row, 1, float(fig.value), self.fmts.get(fig.kind))
             ws.write_string(row, 2, sources[key])
+            self.wb.define_name(name, f"='{ws.name}'!$B${row + 1}")
+            self.names.add(name)
+            row += 1
+        self.tariff_inputs(ws, row, report, per_unit.get(TARIFF_UNITS))
+
+    def tariff_inputs(
+        self, ws: Any, row: int, report: PortfolioReport, units: pd.DataFrame | None
+    ) -> None:
+        """The tariff's inputs and its rate as formulas: cost to cover = Σ unit yearly cost +
+        stock-level cost; rate = cost to cover ÷ (12 × (1 − vacancy) × (1 − rent loss)) ÷
+        weighted area (``calc.tariff``), the weighted area summed from the per-unit sheet."""
+        gt = self.gt
+        figs = {f.key: f for f in report.tariff_inputs}
+        if not figs:
+            return
+        sheet = ""
+        cols: dict[str, str] = {}
+        n = 0
+        if units is not None and len(units):
+            sheet = _sheet_name(gt(TARIFF_UNITS), self.used)
+            self.reserved[gt(TARIFF_UNITS)] = sheet
+            cols = {c: _col(j) for j, c in enumerate(units.columns)}
+            n = len(units)
+
+        def column(c: str) -> str:
+            return f"SUM('{sheet}'!{cols[c]}2:{cols[c]}{n + 1})"
+
+        def val(key: str) -> float:
+            return float(figs[key].value or 0.0)
+
+        def near(a: float, b: float) -> bool:
+            return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+
+        formulas: dict[str, tuple[str, float] | None] = {
+            "tariff_total_cost": (
+                (f"={column('yearly_cost')}+TariffExtraCost", float(units["yearly_cost"].sum()))
+                if units is not None and "yearly_cost" in cols
+                else None
+            ),
+            # Σ area × weight straight from the register columns (LibreOffice 7 reports a
+            # false circular reference for a SUM over the weighted-area formula column whose
+            # neighbour column refers back to the rate)
+            "tariff_weighted_area": (
+                (
+                    f"=SUMPRODUCT('{sheet}'!{cols['area_m2']}2:{cols['area_m2']}{n + 1},"
+                    f"'{sheet}'!{cols['weight']}2:{cols['weight']}{n + 1})",
+                    float((units["area_m2"] * units["weight"]).sum()),
+                )
+                if units is not None and {"area_m2", "weight"} <= cols.keys()
+                else None
+            ),
+        }
+        names = {
+            "tariff_extra_cost": "TariffExtraCost",
+            "tariff_vacancy": "Vacancy",
+            "tariff_rent_loss": "RentLoss",
+            "tariff_total_cost": "TariffCost",
+            "tariff_weighted_area": "TariffWeightedArea",
+            "tariff_rate": "TariffRate",
+        }
+        k = (1.0 - val("tariff_vacancy")) * (1.0 - val("tariff_rent_loss"))
+        sources = {
+            "tariff_extra_cost": gt("The tariff: leases added at stock level"),
+            "tariff_vacancy": gt("The scenario's tariff.vacancy_rate"),
+            "tariff_rent_loss": gt("The scenario's tariff.rent_loss_rate"),
+            "tariff_total_cost": gt("Σ the units' yearly cost + the stock-level cost"),
+            "tariff_weighted_area": gt("Σ area × weight over the units"),
+            "tariff_rate": gt(
+                "Cost to cover ÷ (12 × (1 − vacancy) × (1 − rent loss)) ÷ weighted area"
+            ),
+        }
+        for key, name in names.items():
+            fig = figs[key]
+            v = val(key)
+            ws.write_string(row, 0, fig.label)
+            ws.write_string(row, 2, sources[key])
+            fmt = self.fmts.get(fig.kind)
+            cand = formulas.get(key)
+            if key == "tariff_total_cost" and cand is not None:
+                cand = (cand[0], cand[1] + val("tariff_extra_cost"))
+            if key == "tariff_rate" and k > 0 and val("tariff_weighted_area") > 0:
+                cand = (
+                    "=TariffCost/(12*(1-Vacancy)*(1-RentLoss))/TariffWeightedArea",
+                    val("tariff_total_cost") / (12.0 * k) / val("tariff_weighted_area"),
+                )
+            if cand is not None and near(cand[1], v):
+                ws.write_formula(row, 1, cand[0], fmt, v)
+            else:
+                ws.write_number(row, 1, v, fmt)
             self.wb.define_name(name, f"='{ws.name}'!$B${row + 1}")
             self.names.add(name)
             row += 1
@@ -1416,11 +1546,38 @@ class _Sheets:
                 text = [None if v is None or v != v else str(v) for v in frame[c].tolist()]
                 writers.append((j, text, partial(_text, ws), None))
         ws.freeze_panes(1, 1)
+        live = self.tariff_formulas(name, cols)
         for i in range(len(frame)):
             for j, data, write, fmt in writers:
                 v = data[i]
                 if v is not None:
-                    write(i + 1, j, v, fmt)
+                    f = live.get(j)
+                    if f is not None:
+                        ws.write_formula(i + 1, j, f(i + 2), fmt, v)
+                    else:
+                        write(i + 1, j, v, fmt)
+
+    def tariff_formulas(self, name: str, cols: list[str]) -> dict[int, Callable[[int], str]]:
+        """On the per-unit tariff sheet: weighted area = area × weight, rent a month =
+        weighted area × the rate (calc rounds each rent down or up to the øre so that the
+        rents sum to the cost exactly, so the formula differs from the cached rent by less
+        than one øre), a year = 12 × the month, the gaps = tariff − current."""
+        if name != self.gt(TARIFF_UNITS) or "TariffRate" not in self.names:
+            return {}
+        at = {c: _col(j) for j, c in enumerate(cols)}
+        out: dict[str, Callable[[int], str]] = {}
+        if {"area_m2", "weight"} <= at.keys():
+            out["weighted_area_m2"] = lambda r: f"={at['area_m2']}{r}*{at['weight']}{r}"
+        if "weighted_area_m2" in at:
+            out["tariff_rent_monthly"] = lambda r: f"={at['weighted_area_m2']}{r}*TariffRate"
+        if "tariff_rent_monthly" in at:
+            rent = at["tariff_rent_monthly"]
+            out["tariff_rent_yearly"] = lambda r: f"=12*{rent}{r}"
+            if "current_rent_monthly" in at:
+                cur = at["current_rent_monthly"]
+                out["gap_monthly"] = lambda r: f"={rent}{r}-{cur}{r}"
+                out["gap_yearly"] = lambda r: f"=12*({rent}{r}-{cur}{r})"
+        return {cols.index(c): f for c, f in out.items() if c in cols}
 
     def assumptions(self, report: PortfolioReport) -> None:
         gt = self.gt
@@ -1489,7 +1646,7 @@ def _write_sheets(
     w = _Sheets(wb, report.lang)
     w.report = report
     w.summary(report)
-    w.inputs(report)
+    w.inputs(report, per_unit)
     if BU_UNITS in per_unit:  # before the lines that sum it
         progress(f"sheet {w.gt(BU_UNITS)!r}: {len(per_unit[BU_UNITS])} rows")
         w.bu_units(w.gt(BU_UNITS), per_unit[BU_UNITS])

@@ -146,3 +146,52 @@ def test_a_new_capital_rate_on_the_inputs_sheet_recomputes_the_cost(
     # the change in the capital line alone
     assert abs(capital - 0.05 * basis) < 1
     assert abs(total - (c.total + (0.05 - c.capital_rate) * basis)) < 1
+
+
+def test_the_recalculated_tariff_equals_housingcalcs_own(
+    result: PortfolioResult, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from housingcalc.reports.portfolio import TARIFF_UNITS
+
+    tr = result.tariff
+    assert tr is not None
+    rep = build_report(result, "en", register_source="register")
+    path = write_workbook(rep, tmp_path / "p.xlsx", per_unit=per_unit_frames(result))
+    wb = load_workbook(path)
+    inputs = {str(r[0].value): r[1].value for r in wb["Inputs"].iter_rows(min_row=2)}
+    rate_formula = inputs["Tariff, kr per weighted m² a month"]
+    assert rate_formula == "=TariffCost/(12*(1-Vacancy)*(1-RentLoss))/TariffWeightedArea"
+    assert str(inputs["Tariff: cost to cover a year"]).startswith("=SUM(")
+    assert str(inputs["Tariff: weighted area (m²)"]).startswith("=SUMPRODUCT(")
+    units_ws = wb[TARIFF_UNITS]
+    header = [c.value for c in units_ws[1]]
+    rent_col = header.index("tariff_rent_monthly")
+    assert units_ws.cell(2, rent_col + 1).value.endswith("*TariffRate")
+
+    sheets = _recalculated(_stripped(path, tmp_path), tmp_path)
+    got_inputs = {r[0]: r[1] for r in sheets["Inputs"][1:] if r}
+    # the rate as LibreOffice computes it from the inputs: NOK per weighted m² a month; a
+    # krone per weighted m² would be the whole stock's rent, so compare it to the øre
+    assert abs(float(got_inputs["Tariff, kr per weighted m² a month"]) - tr.rate) < 0.005
+    assert abs(float(got_inputs["Tariff: cost to cover a year"]) - tr.total_cost) < 1
+    assert abs(float(got_inputs["Tariff: weighted area (m²)"]) - tr.weighted_area) < 0.01
+    rows = sheets[TARIFF_UNITS]
+    head = rows[0]
+    per = tr.per_unit
+    assert len(rows) - 1 == len(per)
+    for k, (_, unit) in enumerate(per.iterrows()):
+        got = dict(zip(head, rows[k + 1], strict=False))
+        assert got["unit_id"] == unit["unit_id"]
+        # calc rounds each rent to the øre (down or up, so the rents sum to the cost): the
+        # formula area × weight × rate is within one øre a month of it, 12 øre a year
+        for col in ("weighted_area_m2", "tariff_rent_monthly", "tariff_rent_yearly"):
+            assert abs(float(got[col]) - unit[col]) < 1, (unit["unit_id"], col)
+        for col in ("gap_monthly", "gap_yearly"):
+            if col in got and got[col] != "":
+                assert abs(float(got[col]) - unit[col]) < 1, (unit["unit_id"], col)
+    collected = sum(float(r[head.index("tariff_rent_yearly")]) for r in rows[1:])
+    k = (1 - tr.vacancy) * (1 - tr.rent_loss)
+    # the rents LibreOffice computes collect the cost to cover: Σ 12 × rent × k = cost
+    assert abs(collected * k - tr.total_cost) < 1
