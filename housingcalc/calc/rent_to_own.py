@@ -1560,6 +1560,13 @@ def check_scenario(scenario: Scenario, params: ParameterSet, source: str | None 
         params.get("husbanken.startlan.stress_rate", at)
     except ParameterNotFound as exc:
         raise fail("move_in", at.isoformat(), f"rule values not available: {exc}") from None
+    if s.household.municipality is not None:  # the household file's own check (afford)
+        from housingcalc.calc.housing_allowance import resolve_municipality
+
+        try:
+            resolve_municipality(s.household.municipality, params, at)
+        except InputError as exc:
+            raise fail(exc.field, exc.value, exc.rule) from None
     if sl.interest_only_years > io_max:
         raise fail(
             "financing.start_loan.interest_only_years",

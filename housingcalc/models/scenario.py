@@ -23,6 +23,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -32,6 +33,7 @@ from pydantic import (
 )
 
 from housingcalc.errors import InputError
+from housingcalc.limits import MAX_DATE, MIN_DATE, date_rule
 from housingcalc.models.household import Household
 from housingcalc.units import parse_amount, parse_percent
 
@@ -125,8 +127,18 @@ Rate = Annotated[float, _percent_factory(25.0)]
 Growth = Annotated[float, _percent_factory(20.0, -20.0)]
 #: A share, 0–100 %.
 Share = Annotated[float, _percent_factory(100.0)]
-#: A month (held as the first day of the month).
-Month = Annotated[dt.date, BeforeValidator(_month)]
+
+
+def _in_range(d: dt.date) -> dt.date:
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise ValueError(date_rule())
+    return d
+
+
+#: A month (held as the first day of the month), 1900–2100.
+Month = Annotated[dt.date, BeforeValidator(_month), AfterValidator(_in_range)]
+#: A date of the case, 1900–2100.
+CaseDate = Annotated[dt.date, AfterValidator(_in_range)]
 
 
 # -- parts ------------------------------------------------------------------------------------
@@ -140,7 +152,7 @@ class Dwelling(BaseModel):
     price: PositiveAmount = Field(
         description="Year-0 price: the appraised value (takst) at move-in, NOK."
     )
-    appraisal_date: dt.date | None = Field(
+    appraisal_date: CaseDate | None = Field(
         default=None, description="Date of the appraisal; defaults to the move-in month."
     )
     area_m2: Annotated[float, Field(gt=0, le=500)] = Field(
@@ -172,8 +184,8 @@ class RentalGrant(BaseModel):
     model_config = _FROZEN
 
     amount: Amount
-    paid: dt.date = Field(description="Payout date: write-down counts full years from here.")
-    committed: dt.date | None = Field(
+    paid: CaseDate = Field(description="Payout date: write-down counts full years from here.")
+    committed: CaseDate | None = Field(
         default=None,
         description="Commitment date: fixes the write-down rule (before 2018: 5 %/20 years; "
         "from 2018: 3.3 %/30 years). Defaults to the payout date.",
@@ -196,7 +208,7 @@ class Municipality(BaseModel):
     model_config = _FROZEN
 
     acquisition_cost: PositiveAmount = Field(description="What the unit cost the municipality.")
-    acquired: dt.date
+    acquired: CaseDate
     book_value: Amount = Field(description="Book value at move-in (bokført verdi), NOK.")
     land_share: Share = Field(
         default=0.0, description="Share of the acquisition cost that is land (not depreciated)."
@@ -550,6 +562,10 @@ class Scenario(BaseModel):
                 "(common_costs_month, municipal_fees_year, insurance_year, maintenance_year, "
                 "electricity_month)"
             )
+        try:  # the household file's own check, at the case's date
+            self.household.check_born_by(self.move_in, "move_in")
+        except InputError as exc:
+            raise InputError(f"household.{exc.field}", exc.value, exc.rule) from None
         p = self.purchase
         if isinstance(p.month, dt.date):
             if p.month < self.move_in:

@@ -186,11 +186,18 @@ def register_suffix(filename: str) -> str:
     return suffix
 
 
-def examples() -> list[tuple[str, str]]:
-    """(file name, title) of each packaged rent-to-own example, the built-in one first."""
+def examples(lang: str) -> list[tuple[str, str]]:
+    """(file name, title in ``lang``) of each packaged rent-to-own example, the built-in one
+    first (a name given in several languages shows in the page's language)."""
     from housingcalc.scenarios import describe_examples
 
-    return describe_examples()
+    out = []
+    for file, _title in describe_examples():
+        name = example_raw(file)[0].get("name")
+        if isinstance(name, dict):
+            name = name.get(lang) or next(iter(name.values()), file)
+        out.append((file, str(name or file)))
+    return out
 
 
 # -- solve, compare, the family page: from the caseworker-decision library where present ------
@@ -240,15 +247,35 @@ def compare_offers(
             "--offer", "", "give at least one offer (e.g. --offer purchase.price_rule=year0)"
         )
     result = compare_(raw, [split_offer(o) for o in offers], params())
-    return comparison_json(result, source=source, scenario_name=scenario_name)
+    data = comparison_json(result, source=source, scenario_name=scenario_name)
+    return {**data, "stale": stale_values()}
 
 
-def family_page_available() -> bool:
-    return False
+def family_languages() -> dict[str, str]:
+    """``{code: name in itself}`` of the family page's languages (nb, en, uk, ar, ti, …)."""
+    from housingcalc.reports.family import family_language_names
+
+    return family_language_names()
 
 
-def family_html(scenario: Scenario, source: str, lang: str) -> str:
-    raise InputError("family page", lang, "the family's one-page summary is not in this build")
+def family_html(scenario: Scenario, source: str, lang: str, raw: dict[str, Any]) -> str:
+    """The family's one-page summary in one of :func:`family_languages`, as
+    ``housingcalc run --format family --lang LANG`` writes it."""
+    from housingcalc.reports.family import parse_family_langs
+    from housingcalc.reports.household import produce_report
+
+    langs = parse_family_langs(lang)
+    files = produce_report(
+        scenario,
+        params(),
+        langs=(),
+        formats=("family",),
+        source=source,
+        raw=raw,
+        family_langs=langs[:1],
+    )
+    (text,) = files.values()
+    return text
 
 
 def compare(variants: list[dict[str, Any]], lang: str) -> dict[str, Any]:

@@ -152,7 +152,7 @@ def _case_context(
         "source": source,
         "variants": variants,
         "solve_targets": core.solve_targets(),
-        "family_page": core.family_page_available(),
+        "family_languages": core.family_languages(),
         **verdict,
     }
 
@@ -187,7 +187,7 @@ def index(request: Request, lang: str | None = None, example: str | None = None)
     return render(
         "workspace.html.j2",
         code,
-        examples=core.examples(),
+        examples=core.examples(code),
         chosen=source,
         **_case_context(raw, source, code, []),
     )
@@ -203,7 +203,7 @@ async def index_with_case(request: Request, lang: str | None = None) -> Response
     return render(
         "workspace.html.j2",
         code,
-        examples=core.examples(),
+        examples=core.examples(code),
         chosen=source,
         **_case_context(raw, source, code, _variants(variant_texts)),
     )
@@ -343,7 +343,8 @@ async def family(request: Request) -> Response:
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
     scenario = core.scenario_from_raw(raw, source)
-    return HTMLResponse(core.family_html(scenario, source, lang))
+    family_lang = fields.get("family_lang") or lang
+    return HTMLResponse(core.family_html(scenario, source, family_lang, raw))
 
 
 # -- the stock --------------------------------------------------------------------------------

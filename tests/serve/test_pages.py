@@ -138,7 +138,7 @@ def test_a_bad_upload_gets_the_cli_message(client: Any) -> None:
     assert "mine.yaml: dwelling.rooms = &#39;three&#39;: must be a whole number" in answer.text
     assert answer.headers["hx-retarget"] == "#messages"
     binary = client.post("/ui/load", files={"file": ("x.yaml", b"\x00\xff\xfe")})
-    assert "not UTF-8" in binary.text or "malformed" in binary.text
+    assert "not a text file" in binary.text  # the one input reader's words (issue 11)
 
 
 def test_variants_are_kept_in_the_page_and_compared(client: Any, page: str) -> None:
@@ -165,6 +165,19 @@ def test_the_full_report_opens_from_the_case(client: Any, page: str) -> None:
     assert answer.status_code == 200
     assert "The purchase passes the start-loan stress test from" in answer.text
     assert "@media print" in answer.text
+
+
+def test_the_family_page_opens_in_the_chosen_language(client: Any, page: str) -> None:
+    # the choice offers every language of the family page, named in itself
+    assert 'name="family_lang"' in page
+    for name in ("Norsk bokmål", "Українська", "العربية", "ትግርኛ", "دری", "Soomaali"):
+        assert name in page
+    fields = _form_of(page)
+    assert fields["family_lang"] == "nb"  # the workspace's language by default
+    answer = client.post("/ui/family", data={**fields, "family_lang": "ar"})
+    assert answer.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in answer.text
+    assert '<meta name="translation-status" content="unreviewed">' in answer.text
 
 
 def test_switching_language_keeps_the_case(client: Any, page: str) -> None:
@@ -244,3 +257,22 @@ def test_nothing_is_left_on_disk(
     )
     assert book.status_code == 200
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_family_page_opens_from_the_case_as_the_cli_writes_it(
+    client: Any, page: str, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from housingcalc.cli import app as cli
+
+    assert 'id="open-family"' in page and '<option value="uk"' in page
+    out = tmp_path / "o"
+    ran = CliRunner().invoke(
+        cli, ["run", EXAMPLE, "--format", "family", "--lang", "uk", "--out", str(out)]
+    )
+    assert ran.exit_code == 0, ran.output
+    (written,) = out.glob("*.html")
+    answer = client.post("/ui/family", data={**_form_of(page), "family_lang": "uk"})
+    assert answer.status_code == 200
+    assert answer.text == written.read_text("utf-8")
