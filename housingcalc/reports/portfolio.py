@@ -250,6 +250,31 @@ YEARLY_LABELS: dict[str, tuple[str, ColumnKind]] = {
     "cash_cumulative": ("Cash, cumulative", "nok"),
 }
 
+#: The yearly figures that are flows over the year (summed over the years in the workbook).
+YEARLY_FLOWS = frozenset(
+    {
+        "units_sold",
+        "units_bought",
+        "rent_income",
+        "fdv_costs",
+        "lease_costs",
+        "administration",
+        "interest_paid",
+        "principal_paid",
+        "depreciation",
+        "capital_cost",
+        "sale_price",
+        "loans_repaid_on_sale",
+        "grants_repaid_on_sale",
+        "sale_costs",
+        "sale_net_cash",
+        "sale_gain",
+        "reinvested",
+        "net_result",
+        "cash_flow",
+    }
+)
+
 #: Columns of the yearly table shown in the HTML report (the workbook has them all).
 HTML_YEARLY = (
     "year",
@@ -1487,6 +1512,31 @@ class _Sheets:
                     ws.write_number(i, j, round(float(v), 2) if kind == "nok" else float(v), fmt)
         if t.rows:
             ws.autofilter(r0, 0, r0 + len(t.rows), len(t.columns) - 1)
+        if t.key.startswith("projection") and t.total is None:
+            self.yearly_sums(ws, t, r0 + 1 + len(rows))
+
+    def yearly_sums(self, ws: Any, t: Table, i: int) -> None:
+        """Below a projection's yearly table: the flows summed over the projection's years
+        (year 0, the starting stock, left out) as =SUM(…) of the column, with the sum of the
+        figures written as the cached value."""
+        keys = [c.key for c in t.columns]
+        if "year" not in keys:
+            return
+        yj = keys.index("year")
+        years = [n for n, row in enumerate(t.rows) if isinstance(row[yj], (int, float)) and row[yj]]
+        if not years:
+            return
+        first, last = t.rows[years[0]][yj], t.rows[years[-1]][yj]
+        r1, r2 = years[0] + 4, years[-1] + 4  # spreadsheet rows: title, note, header first
+        label = self.gt("Sum, years {first}–{last}").format(first=first, last=last)
+        _text(ws, i, 0, label, self.total_text)
+        for j, c in enumerate(t.columns):
+            if c.key not in YEARLY_FLOWS:
+                continue
+            values = [t.rows[n][j] for n in years]
+            total = sum(round(float(v), 2) for v in values if isinstance(v, (int, float)))
+            col = _col(j)
+            ws.write_formula(i, j, f"=SUM({col}{r1}:{col}{r2})", self.total_fmts.get(c.kind), total)
 
     def figure(self, ws: Any, row: int, col: int, fig: Figure) -> None:
         if isinstance(fig.value, (int, float)) and fig.kind != "text":

@@ -195,3 +195,28 @@ def test_the_recalculated_tariff_equals_housingcalcs_own(
     k = (1 - tr.vacancy) * (1 - tr.rent_loss)
     # the rents LibreOffice computes collect the cost to cover: Σ 12 × rent × k = cost
     assert abs(collected * k - tr.total_cost) < 1
+
+
+def test_the_projections_yearly_sums_recalculate_to_housingcalcs_own(
+    result: PortfolioResult, tmp_path: Path
+) -> None:
+    ps = result.projection
+    assert ps is not None
+    rep = build_report(result, "en", register_source="register")
+    path = write_workbook(rep, tmp_path / "p.xlsx", per_unit=per_unit_frames(result))
+    sheets = _recalculated(_stripped(path, tmp_path), tmp_path)
+    years = ps.base.yearly[ps.base.yearly["year"] > 0]
+    n = int(years["year"].max())
+    checked = 0
+    assert rep.stress_tables  # the base scenario and each stress: a sheet each
+    for table in rep.stress_tables:
+        rows = sheets[table.sheet]
+        total = next(r for r in rows if r and r[0] == f"Sum, years 1–{n}")
+        if table.key != "projection_base":
+            continue
+        for j, col in enumerate(table.columns):
+            if col.key in ("rent_income", "interest_paid", "net_result", "cash_flow"):
+                # housingcalc's own yearly figures, added up here: Σ over years 1…n
+                assert abs(float(total[j]) - float(years[col.key].sum())) < 1, col.key
+                checked += 1
+    assert checked == 4
