@@ -1371,7 +1371,7 @@ class _Sheets:
             for j, c in enumerate(cols):
                 v = data[c][i]
                 if c == "unit_id":
-                    ws.write_string(i + 1, j, str(v))
+                    _text(ws, i + 1, j, str(v))
                     continue
                 if v is None or v != v:
                     continue
