@@ -30,6 +30,7 @@ from benchlib import MB, Measurement, Result, machine, self_maxrss_mb, speed_pro
 SECTIONS = {
     "schedules": "loans_bench",
     "portfolio": "portfolio_bench",
+    "registers": "register_bench",
     "cli": "cli_bench",
     "decision": "decision_bench",
 }

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from housingcalc.errors import InputError, ScenarioError
+from housingcalc.inputs import read_text_file
 from housingcalc.models.household import Household
 from housingcalc.yamlio import load_yaml
 
@@ -109,7 +110,7 @@ def household_from_data(data: Any, *, prefix: str = "household") -> Household:
 def load_household(path: Path | str) -> Household:
     """Read and validate a household YAML file (the only file this module reads)."""
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
+    text = read_text_file(p)  # one reader for every input file (BOM, UTF-16, binary refused)
     raw = load_yaml(text, str(p))  # YamlError is a one-line ScenarioError
     if isinstance(raw, dict) and set(raw) == {"household"}:
         raw = raw["household"]

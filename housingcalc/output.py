@@ -56,6 +56,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from housingcalc.tabular import neutralise_cell
+
 if TYPE_CHECKING:
     from housingcalc.calc.loans import Loan
     from housingcalc.calc.portfolio import PortfolioResult
@@ -210,7 +212,7 @@ def csv_text(frame: Any, places: int = 2) -> str:
         columns = [frame[c].tolist() for c in frame.columns]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(names)
+    writer.writerow([neutralise_cell(n) for n in names])
     for values in zip(*columns, strict=True):
         writer.writerow([_csv_cell(v, places) for v in values])
     return buf.getvalue()
@@ -226,7 +228,7 @@ def _csv_cell(value: Any, places: int) -> Any:
     value = _scalar(value)
     if isinstance(value, float):
         return f"{value:.{places}f}"
-    return value
+    return neutralise_cell(value)  # text a spreadsheet would run stays text (issue 11)
 
 
 # -- terminal text ----------------------------------------------------------------------------
@@ -412,6 +414,8 @@ def portfolio_cost(res: PortfolioResult) -> dict[str, Any]:
 
 
 def _round_float(v: Any, places: int = 2) -> Any:
+    if isinstance(v, float) and v != v:  # NaN: a line covering no units has no per-unit value
+        return None
     return round(v, places) if isinstance(v, float) else v
 
 

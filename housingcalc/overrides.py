@@ -271,14 +271,15 @@ def resolve_scenario_source(scenario: str | Path | None) -> tuple[str, Path | No
 
 
 def _raw_scenario(source: str, path: Path | None) -> Any:
+    from housingcalc.inputs import read_text_file
     from housingcalc.scenarios import example_text, load_scenario
     from housingcalc.yamlio import load_yaml
 
     if path is None:
         return load_yaml(example_text(source), source)
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_text_file(path, path.name)  # the one reader of input files
+    except OSError:
         load_scenario(path)  # raises the loader's own one-line error for this file
         raise
     return load_yaml(text, path.name)
@@ -314,8 +315,10 @@ def load_household_with(path: Path | str, overrides: Sequence[str] = ()) -> Hous
 
     if not overrides:
         return load_household(path)
+    from housingcalc.inputs import read_text_file
+
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
+    text = read_text_file(p)  # the one reader of input files
     raw = load_yaml(text, str(p))
     wrapped = isinstance(raw, dict) and set(raw) == {"household"}
     if not isinstance(raw, dict):

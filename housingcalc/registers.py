@@ -31,7 +31,7 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -45,8 +45,10 @@ Kind = Literal["text", "number", "integer", "percent", "date", "enum"]
 
 #: How many lines / rows at the top of a file are searched for the header row.
 HEADER_SEARCH_ROWS = 20
-#: At most this many error lines are kept; the last line says how many more there were.
-MAX_ERROR_LINES = 1000
+#: Up to this many errors are listed one line each; more are grouped, one line per rule.
+LIST_ERRORS_UP_TO = 20
+#: A grouped line lists the first rows with that error.
+FIRST_ROWS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -342,7 +344,8 @@ class Register:
     """A validated register: ``frame`` has one row per unit and every column of COLUMNS.
 
     ``frame.index`` is the row number in the file. Missing optional values are NaN (numbers,
-    dates as NaT) or ``None`` (text and enums); ``provided`` lists the columns the file had.
+    dates as NaT) or missing (``None`` or NaN: text and enums); ``provided`` lists the columns
+    the file had.
     """
 
     frame: pd.DataFrame
@@ -440,17 +443,22 @@ class _Raw:
     provided: tuple[str, ...]
     notes: list[str]
     percent_cells: pd.DataFrame | None = None  # bool, for XLSX percent-formatted cells
+    #: the same cells all as text, read again only when a rule is broken (error lines quote
+    #: the cells as written); None: ``frame`` already holds the cells as read
+    text_loader: Callable[[], pd.DataFrame] | None = None
 
 
 def _decode(data: bytes, source: str) -> tuple[str, str]:
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+    """The one reader of input files (:mod:`housingcalc.inputs`), with the cp1252 fallback."""
+    from housingcalc.errors import InputFileError
+    from housingcalc.inputs import decode_text
+
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
         raise CollectedErrors(source, ["file is empty"])
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
+    try:
+        return decode_text(data, source, legacy=True)
+    except InputFileError as exc:
+        raise CollectedErrors(source, [exc.rule]) from None
 
 
 def _sniff(lines: Sequence[str]) -> tuple[int, str]:
@@ -466,6 +474,12 @@ def _sniff(lines: Sequence[str]) -> tuple[int, str]:
 
 
 def _read_csv(path: Path, source: str) -> _Raw:
+    """Typed at parse time: pandas' C engine reads number columns as float64 where every cell
+    is a plain number (decimal comma when the separator is ``;``, tab or ``|``); a column with
+    any other cell comes back as text and is converted cell by cell (:func:`_to_number`). Text,
+    code and date columns are read as text. When any cell breaks a rule, the file is read
+    again all as text (:func:`_read_csv_text`) so that the error lines show the cells exactly
+    as written."""
     import pandas as pd
 
     data = path.read_bytes()
@@ -476,20 +490,36 @@ def _read_csv(path: Path, source: str) -> _Raw:
         raise _no_header(source, "lines")
     header = next(csv.reader([head[header_line]], delimiter=sep))
     mapping, ignored = _map_header(header, source)
+    # pandas parses bytes fastest; anything but plain UTF-8 (a BOM, UTF-16, cp1252) is handed
+    # over as the UTF-8 of the text the one reader decoded
+    payload = data if encoding == "UTF-8" else text.encode("utf-8")
+    options: dict[str, Any] = {
+        "encoding": "utf-8",
+        "sep": sep,
+        "header": None,
+        "skiprows": header_line + 1,
+        "keep_default_na": False,
+        "na_values": [""],
+        "skip_blank_lines": False,
+        "decimal": "," if sep != "," else ".",
+        "engine": "c",
+        "index_col": False,
+    }
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=None,
-            skiprows=header_line + 1,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            usecols=sorted(mapping),
-            engine="c",
-            index_col=False,
-        )
+        # types inferred by the C engine (asking for str is twice as slow); text columns that
+        # came out as numbers (ids like 0012) are read again below as text
+        frame = pd.read_csv(io.BytesIO(payload), usecols=sorted(mapping), **options)
+        texts = [
+            p
+            for p, n in mapping.items()
+            if SPEC[n].kind not in ("number", "integer", "percent")
+            and not pd.api.types.is_string_dtype(frame[p].dtype)
+            and bool(frame[p].notna().any())
+        ]
+        if texts:
+            again = pd.read_csv(io.BytesIO(payload), usecols=texts, dtype=str, **options)
+            for p in texts:
+                frame[p] = again[p]
     except pd.errors.EmptyDataError:  # a header and nothing below it
         frame = pd.DataFrame({i: pd.Series([], dtype=str) for i in sorted(mapping)})
     except pd.errors.ParserError as exc:
@@ -500,19 +530,165 @@ def _read_csv(path: Path, source: str) -> _Raw:
     # line numbers as in the file: the header is on line header_line + 1
     frame.index = pd.RangeIndex(header_line + 2, header_line + 2 + len(frame), name="row")
     notes = []
-    if encoding != "utf-8-sig":
+    if encoding in ("cp1252", "latin-1"):
         notes.append(f"read as {encoding} text (not UTF-8)")
-    elif data[:3] == b"\xef\xbb\xbf":
-        notes.append("UTF-8 with byte-order mark")
+    elif encoding != "UTF-8":
+        notes.append(encoding)
     notes.append(f"separator {sep!r}" if sep != "\t" else "separator tab")
     if header_line > 0:
         notes.append(f"{header_line} line(s) above the header skipped")
     if ignored:
         notes.append("ignored columns: " + ", ".join(ignored))
-    return _Raw(frame, tuple(mapping.values()), notes)
+
+    def as_text() -> pd.DataFrame:
+        return _read_csv_text(text, sep, header_line, mapping, frame.index)
+
+    return _Raw(frame, tuple(mapping.values()), notes, text_loader=as_text)
+
+
+def _read_csv_text(
+    text: str, sep: str, header_line: int, mapping: dict[int, str], index: pd.Index
+) -> pd.DataFrame:
+    """The same cells all as text (blank = ''), for error lines that quote the file."""
+    import pandas as pd
+
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        header=None,
+        skiprows=header_line + 1,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+        usecols=sorted(mapping),
+        engine="c",
+        index_col=False,
+    )
+    frame.columns = [mapping[int(c)] for c in frame.columns]
+    frame.index = index
+    return frame
+
+
+#: Whether the rate cells are percent-formatted is decided from this many rows at the top.
+PERCENT_SAMPLE_ROWS = 500
+
+
+class _Fallback(Exception):
+    """The fast XLSX reader cannot be sure of this workbook: read it cell by cell."""
 
 
 def _read_xlsx(path: Path, source: str) -> _Raw:
+    """Fast: fastexcel (calamine, in Rust) reads the sheet typed, each column's type inferred
+    from all its cells (a column of numbers comes as float64, of dates as datetime64; a
+    column with any other cell as text, converted cell by cell like CSV). The header row,
+    the sheet's row numbers and the percent formats of the rate cells come from a streamed
+    look at the top of the sheet (:mod:`housingcalc._xlsxpeek`). Where the fast reader could
+    not be sure (TRUE/FALSE cells, which it reads as 1/0; rate cells formatted differently
+    within the first rows; headers it names differently), the workbook is read cell by cell
+    with openpyxl as before."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from housingcalc import _xlsxpeek
+
+    try:
+        sheets = _xlsxpeek.peek(path, PERCENT_SAMPLE_ROWS)
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, ValueError) as exc:
+        raise CollectedErrors(
+            source, [f"not a readable XLSX workbook ({type(exc).__name__})"]
+        ) from None
+    chosen = None
+    for sheet in sheets:
+        for i, row in enumerate(sheet.rows):
+            if row.number > HEADER_SEARCH_ROWS:
+                break
+            cells = [row.values.get(c) for c in range(max(row.values) + 1)]
+            if _is_header(cells):
+                chosen = (sheet, i, cells)
+                break
+        if chosen is not None:
+            break
+    if chosen is None:
+        if all(not s.rows for s in sheets):
+            raise CollectedErrors(source, ["file is empty"])
+        raise _no_header(source, "rows of any sheet")
+    sheet, at, header = chosen
+    mapping, ignored = _map_header(header, source)
+    try:
+        return _read_xlsx_fast(path, source, sheet, at, header, mapping, ignored, sheets)
+    except _Fallback:
+        return _read_xlsx_openpyxl(path, source)
+
+
+def _read_xlsx_fast(
+    path: Path,
+    source: str,
+    sheet: Any,
+    at: int,
+    header: list[str | None],
+    mapping: dict[int, str],
+    ignored: list[str],
+    sheets: list[Any],
+) -> _Raw:
+    import logging
+
+    import pandas as pd
+
+    from housingcalc import _xlsxpeek
+
+    try:
+        import fastexcel
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise _Fallback from None
+    header_number = sheet.rows[at].number
+    pct_col = next((p for p, n in mapping.items() if n == "loan_rate"), None)
+    percent: bool | None = None
+    if pct_col is not None:
+        seen = {r.percent[pct_col] for r in sheet.rows[at + 1 :] if pct_col in r.percent}
+        if len(seen) > 1:
+            raise _Fallback
+        percent = seen.pop() if seen else False
+    if _xlsxpeek.has_boolean_cells(path, _xlsxpeek.sheet_part(path, sheet.name)):
+        raise _Fallback
+    names = {p: str(header[p]) for p in mapping}
+    dtypes: dict[str | int, Any] = {
+        names[p]: "string" for p, n in mapping.items() if SPEC[n].kind in ("text", "enum")
+    }
+    logging.getLogger("fastexcel").setLevel(logging.ERROR)  # "falling back to string"
+    try:
+        reader = fastexcel.read_excel(str(path))
+        loaded = reader.load_sheet(
+            sheet.name,
+            header_row=header_number - 1,  # the sheet's row, 0-based
+            use_columns=[names[p] for p in sorted(mapping)],
+            dtypes=dtypes,
+            schema_sample_rows=None,
+        )
+        batch = loaded.to_arrow()
+    except Exception:  # ColumnNotFoundError and the like: be sure instead
+        raise _Fallback from None
+    frame = batch.to_pandas()
+    if list(frame.columns) != [names[p] for p in sorted(mapping)]:
+        raise _Fallback
+    frame.columns = [mapping[p] for p in sorted(mapping)]
+    frame.index = pd.RangeIndex(header_number + 1, header_number + 1 + len(frame), name="row")
+    percent_cells = None
+    if percent is not None:
+        percent_cells = pd.DataFrame({"loan_rate": percent}, index=frame.index, dtype=bool)
+    others = [s.name for s in sheets if s.name != sheet.name]
+    notes = [f"sheet {sheet.name!r}"]
+    if others:
+        notes.append("other sheets ignored: " + ", ".join(repr(o) for o in others))
+    if header_number > 1:
+        notes.append(f"{header_number - 1} row(s) above the header skipped")
+    if ignored:
+        notes.append("ignored columns: " + ", ".join(ignored))
+    return _Raw(frame, tuple(frame.columns), notes, percent_cells)
+
+
+def _read_xlsx_openpyxl(path: Path, source: str) -> _Raw:
+    """Cell by cell with openpyxl: the fallback when the fast reader cannot be sure."""
     import pandas as pd
 
     try:
@@ -626,8 +802,10 @@ def _whitespace(s: pd.Series, mask: pd.Series) -> pd.Series:
 def _norwegian_number_text(text: pd.Series) -> pd.Series:
     """``'1 234 567,50 kr'`` → ``'1234567.50'``; ``'1.234.567'`` → ``'1234567'``.
 
-    A comma is a decimal comma; where both ``.`` and ``,`` occur, the last one is the decimal
-    mark; several dots with no comma are thousands separators.
+    A comma is always the decimal mark; dots before it are thousands separators
+    (``1.234,50``); several dots with no comma are thousands separators. A comma before a dot
+    (``1,234.50``) or two commas are ambiguous and left unreadable (see
+    :func:`_ambiguous_number`).
     """
     t = text.str.replace(r"[\s\u00a0\u202f'_]", "", regex=True)
     t = t.str.replace(r"(?i)(kr\.?|nok)$", "", regex=True).str.replace(
@@ -636,14 +814,36 @@ def _norwegian_number_text(text: pd.Series) -> pd.Series:
     t = t.str.replace("\u2212", "-", regex=False)
     t = t.str.replace(r"[,.]-$", "", regex=True)  # "8 400,-" (whole kroner)
     both_comma_last = t.str.contains(r"\.\d*,", regex=True)
-    both_dot_last = t.str.contains(r",\d*\.", regex=True)
+    ambiguous = _ambiguous_number(t)
     many_dots = t.str.count(r"\.") > 1
     t = t.where(~both_comma_last, t.str.replace(".", "", regex=False))
-    t = t.where(~both_dot_last, t.str.replace(",", "", regex=False))
+    t = t.where(~ambiguous, "")  # unreadable: reported with its own rule
     t = t.where(
         ~(many_dots & ~t.str.contains(",", regex=False)), t.str.replace(".", "", regex=False)
     )
     return t.str.replace(",", ".", regex=False)
+
+
+def _ambiguous_number(text: pd.Series) -> pd.Series:
+    """``1,234.50`` or ``1,234,567``: a comma is always the decimal mark, so a comma before a
+    dot, or two commas, cannot be read for sure (is it 1 234.50 or 1.23450?)."""
+    t = text.str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    return (t.str.contains(r",\d*\.", regex=True) | (t.str.count(",") > 1)).fillna(False)
+
+
+def _number_rule(col: pd.Series, bad: pd.Series) -> str | pd.Series:
+    """The rule for bad number cells: ambiguous separators get their own explanation."""
+    from housingcalc.units import AMBIGUOUS_AMOUNT
+
+    if not bool(bad.any()):
+        return "must be a number"
+    text = col[bad].astype(str)
+    ambiguous = _ambiguous_number(text)
+    if not bool(ambiguous.any()):
+        return "must be a number"
+    return ambiguous.map({True: AMBIGUOUS_AMOUNT, False: "must be a number"}).reindex(
+        col.index, fill_value="must be a number"
+    )
 
 
 def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -683,6 +883,11 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     import pandas as pd
 
     blank = _blank(s)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):  # typed at parse time (XLSX dates)
+        out = s.dt.floor("D").astype("datetime64[s]")
+        year = out.dt.year
+        implausible = out.notna() & ((year < 1850) | (year > 2100))
+        return out.where(~implausible), implausible
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
         text = s.where(~blank, None)
@@ -704,8 +909,11 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         retry = has_text & out.isna()
         if retry.any():
             t = text[retry].astype(str).str.strip()
-            # "2014-03-01 00:00:00" from spreadsheets that store dates as text
-            t = t.str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00(:00)?$", r"\1", regex=True)
+            # "2014-03-01 00:00:00" from spreadsheets that store dates as text, and date
+            # cells read as text in a column of mixed cells (the time of day is dropped)
+            t = t.str.replace(
+                r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$", r"\1", regex=True
+            )
             iso = pd.to_datetime(t, format="%Y-%m-%d", errors="coerce")
             nor = pd.to_datetime(t, format="%d.%m.%Y", errors="coerce")
             out.loc[retry] = iso.fillna(nor).astype("datetime64[s]")
@@ -739,23 +947,31 @@ def _to_text(s: pd.Series) -> pd.Series:
     """Text cells, stripped; blank cells become None. A whole-number cell 1001.0 → '1001'."""
     import pandas as pd
 
-    if isinstance(s.dtype, pd.StringDtype):  # CSV: already text
+    if isinstance(s.dtype, pd.StringDtype):  # CSV: already text; stays str (blank → NaN)
         t = s.str.strip()
-        return t.astype(object).where(t.notna() & (t != ""), None)
+        return t.where(t != "")
     return _per_unique(s, _as_text)  # spreadsheet cells of mixed types
 
 
-def _shown(v: object) -> str:
+def _plain(v: object) -> str:
+    """A cell as text: blank → ''; 1001.0 → '1001'; a date-time at midnight → its date."""
     import pandas as pd
 
     if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
-        return "''"
+        return ""
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     if isinstance(v, dt.datetime):
         v = v.date()
-    text = str(v)
+    return str(v)
+
+
+def _quoted(text: str) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _shown(v: object) -> str:
+    return _quoted(_plain(v))
 
 
 def _describe_range(spec: ColumnSpec) -> str:
@@ -768,33 +984,65 @@ def _describe_range(spec: ColumnSpec) -> str:
     return "must be " + " and ".join(parts)
 
 
+class RegisterErrors(CollectedErrors):
+    """The errors of a register. ``errors``: one line per error when there are at most
+    :data:`LIST_ERRORS_UP_TO`, otherwise one line per rule with its count and first rows.
+    ``details()``: every error, one line each; ``records``: the same as (row, column, value,
+    rule) tuples, e.g. for an errors CSV."""
+
+    def __init__(
+        self,
+        source: str,
+        errors: Sequence[str],
+        records: Sequence[tuple[int, str, str, str]],
+        grouped: bool,
+    ) -> None:
+        super().__init__(source, errors)
+        self.records = list(records)
+        self.grouped = grouped
+
+    def details(self) -> list[str]:
+        return [f"row {r}, {c} = {_quoted(v)}: {why}" for r, c, v, why in self.records]
+
+
 class _Errors:
     """Collects (row, column, value, reason) vectorised, sorts and formats once."""
 
     def __init__(self) -> None:
-        self.parts: list[tuple[Any, str, Any, Any]] = []  # (rows, column, values, reason)
+        # (rows, column, values, reason, rule): ``rule`` names the group at scale
+        self.parts: list[tuple[Any, str, Any, Any, str]] = []
 
-    def add(self, mask: pd.Series, column: str, values: pd.Series, reason: str | pd.Series) -> None:
+    def add(
+        self,
+        mask: pd.Series,
+        column: str,
+        values: pd.Series,
+        reason: str | pd.Series,
+        rule: str | None = None,
+    ) -> None:
         if not bool(mask.any()):
+            return
+        if not isinstance(reason, str) and rule is None:
+            # one group per distinct reason (e.g. "ambiguous" beside "must be a number")
+            for why in reason[mask].unique():
+                self.add(mask & (reason == why), column, values, str(why))
             return
         rows = mask.index[mask.to_numpy()]
         shown = values[mask]
         why = reason[mask] if not isinstance(reason, str) else reason
-        self.parts.append((rows, column, shown, why))
+        self.parts.append((rows, column, shown, why, rule if rule is not None else str(reason)))
 
     def rows(self) -> list[int]:
         """Every row with an error so far."""
-        return [int(r) for rows, _, _, _ in self.parts for r in rows]
+        return [int(r) for rows, *_ in self.parts for r in rows]
 
-    def lines(self) -> list[str]:
+    def _table(self) -> pd.DataFrame:
         import numpy as np
         import pandas as pd
 
-        if not self.parts:
-            return []
-        order = [COLUMN_NAMES.index(c) if c in COLUMN_NAMES else -1 for _, c, _, _ in self.parts]
+        order = [COLUMN_NAMES.index(c) if c in COLUMN_NAMES else -1 for _, c, *_ in self.parts]
         frames = []
-        for (rows, column, shown, why), o in zip(self.parts, order, strict=True):
+        for (rows, column, shown, why, rule), o in zip(self.parts, order, strict=True):
             n = len(rows)
             frames.append(
                 pd.DataFrame(
@@ -804,28 +1052,58 @@ class _Errors:
                         "column": column,
                         "value": list(shown),
                         "why": list(why) if not isinstance(why, str) else why,
+                        "rule": rule,
                     }
                 )
             )
-        df = pd.concat(frames, ignore_index=True).sort_values(["row", "col"], kind="stable")
-        total = len(df)
-        head = df.head(MAX_ERROR_LINES)
-        out = []
-        for row, column, value, why in zip(
-            head["row"], head["column"], head["value"], head["why"], strict=True
-        ):
-            out.append(f"row {row}, {column} = {_shown(value)}: {why}")
-        if total > len(head):
-            out.append(
-                f"… and {total - len(head)} more error(s) in {df['row'].nunique()} row(s) in all"
+        return pd.concat(frames, ignore_index=True).sort_values(["row", "col"], kind="stable")
+
+    def collected(self, source: str) -> RegisterErrors:
+        """The errors to raise: listed one by one, or grouped by rule at scale."""
+        df = self._table()
+        plain = [_plain(v) for v in df["value"]]
+        records = [
+            (int(r), str(c), v, str(w))
+            for r, c, v, w in zip(df["row"], df["column"], plain, df["why"], strict=True)
+        ]
+        if len(df) <= LIST_ERRORS_UP_TO:
+            return RegisterErrors(
+                source,
+                [f"row {r}, {c} = {_quoted(v)}: {w}" for r, c, v, w in records],
+                records,
+                False,
             )
-        return out
+        lines = []
+        groups = df.groupby(["col", "column", "rule"], sort=False)
+        firsts = sorted(
+            ((int(g["row"].iloc[0]), key, g) for key, g in groups), key=lambda t: (t[0], t[1][0])
+        )
+        for _, (_, column, rule), g in firsts:
+            rows = g["row"].to_numpy()
+            listed = ", ".join(str(int(r)) for r in rows[:FIRST_ROWS_SHOWN])
+            more = ", …" if len(rows) > FIRST_ROWS_SHOWN else ""
+            value = _shown(g["value"].iloc[0])
+            lines.append(
+                f"{column}: {rule}: {len(rows)} row(s): {listed}{more} (row {int(rows[0])}: "
+                f"{column} = {value})"
+            )
+        lines.append(f"{len(df)} error(s) in {df['row'].nunique()} row(s) in all")
+        return RegisterErrors(source, lines, records, True)
 
 
 def _check_range(errors: _Errors, spec: ColumnSpec, values: pd.Series, raw: pd.Series) -> None:
     if spec.minimum is not None:
         low = values <= spec.minimum if spec.exclusive_minimum else values < spec.minimum
         errors.add(low.fillna(False), spec.name, raw, _describe_range(spec))
+    if spec.maximum is None and spec.kind == "number":  # NOK amounts: the plausible maximum
+        from housingcalc.limits import MAX_AMOUNT
+
+        errors.add(
+            (values > MAX_AMOUNT).fillna(False),
+            spec.name,
+            raw,
+            f"above the plausible maximum of {MAX_AMOUNT:,.0f} NOK".replace(",", " "),
+        )
     if spec.maximum is not None:
         errors.add(
             (values > spec.maximum).fillna(False),
@@ -853,7 +1131,7 @@ def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
         col = src[spec.name]
         if spec.kind in ("number", "integer"):
             values, bad = _to_number(col)
-            errors.add(bad, spec.name, col, "must be a number")
+            errors.add(bad, spec.name, col, _number_rule(col, bad))
             if spec.kind == "integer":
                 frac = values.notna() & (values != values.round())
                 errors.add(frac, spec.name, col, "must be a whole number")
@@ -891,12 +1169,16 @@ def _convert_percent(
 
     from housingcalc.units import AMBIGUOUS_BELOW
 
-    text = col.astype(object).map(lambda v: v if isinstance(v, str) else None)
-    explicit = text.str.strip().str.endswith("%").fillna(False).astype(bool)
-    stripped = col.astype(object).where(~explicit, text.str.strip().str.rstrip("%"))
-    values, bad = _to_number(stripped)
+    if pd.api.types.is_numeric_dtype(col.dtype) and col.dtype != bool:  # typed at parse time
+        explicit = pd.Series(False, index=col.index)
+        values, bad = _to_number(col)
+    else:
+        text = col.astype(object).map(lambda v: v if isinstance(v, str) else None)
+        explicit = text.str.strip().str.endswith("%").fillna(False).astype(bool)
+        stripped = col.astype(object).where(~explicit, text.str.strip().str.rstrip("%"))
+        values, bad = _to_number(stripped)
     formatted = (
-        percent_cells["loan_rate"]
+        percent_cells["loan_rate"] & ~explicit  # '4,5 %' written as text says it itself
         if percent_cells is not None
         else pd.Series(False, index=col.index)
     )
@@ -937,7 +1219,7 @@ def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> N
     if dup.any():
         first_row = pd.Series(frame.index, index=frame.index).groupby(ids).transform("first")
         why = "duplicate of row " + first_row.astype("Int64").astype(str)
-        errors.add(dup, "unit_id", ids, why)
+        errors.add(dup, "unit_id", ids, why, rule="duplicate of an earlier row")
     if "area_m2" in raw.columns:
         errors.add(
             frame["area_m2"].isna() & _blank(raw["area_m2"]),
@@ -991,20 +1273,27 @@ def frame_from_cells(
 def _validate(raw: _Raw, source: str) -> Register:
     blank_rows = raw.frame.apply(_blank).all(axis=1) if len(raw.frame.columns) else None
     if blank_rows is not None and bool(blank_rows.any()):
+        keep = ~blank_rows
+        loader = raw.text_loader
         raw = _Raw(
-            raw.frame[~blank_rows],
+            raw.frame[keep],
             raw.provided,
             raw.notes,
-            None if raw.percent_cells is None else raw.percent_cells[~blank_rows],
+            None if raw.percent_cells is None else raw.percent_cells[keep],
+            None if loader is None else (lambda: loader()[keep]),
         )
     if raw.frame.empty:
         raise CollectedErrors(source, ["the register has a header but no units"])
     errors = _Errors()
     frame = _convert(raw, errors)
     _validate_rows(frame, raw.frame, errors)
-    lines = errors.lines()
-    if lines:
-        raise CollectedErrors(source, lines)
+    if errors.parts and raw.text_loader is not None:
+        # a rule is broken: check the cells again as written, so each line quotes the file
+        text = raw.text_loader()
+        errors = _Errors()
+        _validate_rows(_convert(_Raw(text, raw.provided, raw.notes), errors), text, errors)
+    if errors.parts:
+        raise errors.collected(source)
     return Register(frame, source, raw.provided, tuple(raw.notes))
 
 
@@ -1028,6 +1317,40 @@ def read_register(path: Path | str, *, source: str | None = None) -> Register:
     else:
         raw = _read_csv(p, name)
     return _validate(raw, name)
+
+
+# -- writing tables out -----------------------------------------------------------------------
+
+#: CSV dialects for tables written out: ``plain`` (comma, decimal point, UTF-8) and
+#: ``excel-nb`` (what Excel with Norwegian settings opens directly: semicolon, decimal comma,
+#: UTF-8 with a byte-order mark).
+CSV_DIALECTS = ("plain", "excel-nb")
+
+
+def frame_to_csv(frame: pd.DataFrame, dialect: str = "plain") -> str:
+    """A table as CSV text (:func:`housingcalc.output.csv_text`: floats to the øre, dates
+    ISO, empty for missing), with text cells made inert
+    (:func:`housingcalc.tabular.neutralise_cell`).
+    ``excel-nb``: semicolons, decimal commas, CRLF and a leading byte-order mark."""
+    from housingcalc.output import _csv_cell, csv_text
+    from housingcalc.tabular import neutralise_cell
+
+    names = [str(c) for c in frame.columns]
+    columns = [[neutralise_cell(v) for v in frame[c].tolist()] for c in frame.columns]
+    if dialect != "excel-nb":
+        return csv_text(dict(zip(names, columns, strict=True)))
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow(names)
+    for values in zip(*columns, strict=True):
+        cells = [_csv_cell(v, 2) for v in values]
+        writer.writerow(
+            [
+                c.replace(".", ",") if isinstance(v, float) and isinstance(c, str) else c
+                for v, c in zip(values, cells, strict=True)
+            ]
+        )
+    return "\ufeff" + buf.getvalue()
 
 
 # -- template ---------------------------------------------------------------------------------
@@ -1060,8 +1383,105 @@ def template_rows(lang: str = "en") -> list[dict[str, str]]:
     return rows
 
 
+#: Data rows of the XLSX template that carry the drop-down lists of the coded columns.
+TEMPLATE_ROWS = 5000
+
+_TEMPLATE_TEXT = {
+    "en": {
+        "sheet": "register",
+        "columns": "columns",
+        "title": "Register of municipal rental units: one row per unit, from row 4. Row 2 is "
+        "an example (ignored when read); hover over a header for its rule.",
+        "required": "required",
+        "default": "If empty",
+        "values": "Values",
+    },
+    "nb": {
+        "sheet": "boliger",
+        "columns": "kolonner",
+        "title": "Register over kommunale utleieboliger: én rad per bolig, fra rad 4. Rad 2 er "
+        "et eksempel (leses ikke); hold musen over en overskrift for regelen.",
+        "required": "påkrevd",
+        "default": "Hvis tom",
+        "values": "Verdier",
+    },
+}
+
+
+def _template_workbook(path: Path, rows: list[dict[str, str]], lang: str) -> None:
+    """The XLSX template: a title row, an example row, the header (a note on each header
+    cell gives the column's rule and default), drop-down lists for the coded columns over
+    :data:`TEMPLATE_ROWS` rows, and a sheet describing every column."""
+    import xlsxwriter
+
+    text = _TEMPLATE_TEXT.get(lang, _TEMPLATE_TEXT["en"])
+    wb = xlsxwriter.Workbook(str(path))
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    required = wb.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
+    example = wb.add_format({"italic": True, "font_color": "#7F7F7F"})
+    title = wb.add_format({"bold": True})
+    ws = wb.add_worksheet(text["sheet"])
+    ws.write_string(0, 0, text["title"], title)
+    last = 3 + TEMPLATE_ROWS - 1
+    for j, r in enumerate(rows):
+        spec = SPEC[r["canonical"]]
+        ws.write_string(2, j, r["column"], required if spec.required else bold)
+        note = [r["description"]]
+        if spec.required:
+            note.append(f"({text['required']}) {r['default']}")
+        else:
+            note.append(f"{text['default']}: {r['default']}")
+        ws.write_comment(2, j, "\n".join(note), {"x_scale": 2.5, "y_scale": 1.6})
+        if spec.example:
+            ws.write_string(1, j, spec.example, example)
+        ws.set_column(j, j, max(12, len(r["column"]) + 2))
+        if spec.kind == "enum":
+            ws.data_validation(
+                3,
+                j,
+                last,
+                j,
+                {
+                    "validate": "list",
+                    "source": list(spec.choices),
+                    "input_title": r["column"],
+                    "input_message": f"{text['values']}: {', '.join(spec.choices)}"[:255],
+                    "error_type": "warning",
+                },
+            )
+        elif spec.kind in ("number", "integer", "percent") and spec.minimum is not None:
+            criteria: dict[str, Any] = {
+                "validate": "integer" if spec.kind == "integer" else "decimal",
+                "error_type": "warning",
+                "error_message": _describe_range(spec)[:255],
+            }
+            if spec.maximum is not None:
+                criteria.update(criteria="between", minimum=spec.minimum, maximum=spec.maximum)
+            else:
+                criteria.update(criteria=">=", value=spec.minimum)
+            ws.data_validation(3, j, last, j, criteria)
+        elif spec.kind == "date":
+            ws.set_column(j, j, 12, wb.add_format({"num_format": "dd.mm.yyyy"}))
+    ws.freeze_panes(3, 1)
+    ws.autofilter(2, 0, 2, len(rows) - 1)
+    info = wb.add_worksheet(text["columns"])
+    keys = list(rows[0])
+    for j, k in enumerate(keys):
+        info.write_string(0, j, k, bold)
+    for i, r in enumerate(rows, start=1):
+        for j, k in enumerate(keys):
+            info.write_string(i, j, r[k])
+    info.set_column(0, 2, 20)
+    info.set_column(3, 3, 10)
+    info.set_column(4, 6, 60)
+    info.freeze_panes(1, 0)
+    wb.close()
+
+
 def write_template(path: Path | str, *, lang: str = "en") -> Path:
-    """Write an empty register: CSV (header row only) or XLSX (header + a column sheet).
+    """Write an empty register: CSV (header row only) or XLSX (a title row, an example row,
+    the header with a note per column, drop-down lists for the coded columns, and a sheet
+    describing every column).
 
     CSV templates are UTF-8 with BOM and ``;`` separators when ``lang="nb"`` (what Norwegian
     Excel opens directly), plain UTF-8 with commas otherwise. The XLSX template has a second
@@ -1071,28 +1491,9 @@ def write_template(path: Path | str, *, lang: str = "en") -> Path:
     rows = template_rows(lang)
     headers = [r["column"] for r in rows]
     if p.suffix.lower() == ".xlsx":
-        import xlsxwriter
-
         p.parent.mkdir(parents=True, exist_ok=True)
         tmp = p.with_name(f".{p.name}.tmp")
-        wb = xlsxwriter.Workbook(str(tmp))
-        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        ws = wb.add_worksheet("register" if lang == "en" else "boliger")
-        for j, h in enumerate(headers):
-            ws.write_string(0, j, h, bold)
-            ws.set_column(j, j, max(12, len(h) + 2))
-        ws.freeze_panes(1, 0)
-        info = wb.add_worksheet("columns" if lang == "en" else "kolonner")
-        keys = list(rows[0])
-        for j, k in enumerate(keys):
-            info.write_string(0, j, k, bold)
-        for i, r in enumerate(rows, start=1):
-            for j, k in enumerate(keys):
-                info.write_string(i, j, r[k])
-        info.set_column(0, 2, 20)
-        info.set_column(3, 3, 10)
-        info.set_column(4, 6, 60)
-        wb.close()
+        _template_workbook(tmp, rows, lang)
         tmp.replace(p)
         return p
     sep = ";" if lang == "nb" else ","

@@ -230,8 +230,10 @@ def load_scenario(path: Path | str) -> Scenario:
     """Read and validate one scenario file. Raises ``ScenarioError`` naming the field."""
     p = Path(path)
     source = p.name
+    from housingcalc.inputs import read_text_file
+
     try:
-        text = p.read_text("utf-8")
+        text = read_text_file(p, source)  # one reader for every input file
     except FileNotFoundError:
         raise _error(
             str(p),
@@ -241,8 +243,6 @@ def load_scenario(path: Path | str) -> Scenario:
         ) from None
     except IsADirectoryError:
         raise _error(str(p), "(file)", _MISSING, "is a folder, not a scenario file") from None
-    except UnicodeDecodeError:
-        raise _error(source, "(file)", _MISSING, "not UTF-8 text") from None
     return parse_scenario(_yaml_load(text, source), source)
 
 

@@ -12,6 +12,12 @@ from housingcalc.errors import InputError
 
 AMBIGUOUS_BELOW = 0.2
 
+#: The rule for an amount written with both a comma and a dot (``1,234.50``), or two commas.
+AMBIGUOUS_AMOUNT = (
+    "ambiguous: a comma is the decimal mark; write 1234.50 or 1 234,50 (space or nothing "
+    "between thousands)"
+)
+
 
 def parse_percent(
     raw: str | float | int,
@@ -36,6 +42,8 @@ def parse_percent(
     explicit = False
     if isinstance(raw, bool):
         raise InputError(field, raw, "must be a percentage such as 3.5%")
+    if isinstance(raw, int) and abs(raw) > 10**6:  # float() of a huge int overflows
+        raise InputError(field, raw, f"above the plausible maximum of {max_pct:g} %")
     if isinstance(raw, (int, float)):
         number = float(raw)
     else:
@@ -65,19 +73,32 @@ def parse_percent(
 
 
 def parse_amount(raw: str | float | int, field: str, *, allow_zero: bool = True) -> float:
-    """Parse a NOK amount written as ``2000000``, ``2 000 000`` or ``2_000_000``.
+    """Parse a NOK amount written as ``2000000``, ``2 000 000``, ``2_000_000`` or ``2000,50``.
+
+    A comma is the decimal mark; an amount with both a comma and a dot (``1,234.50``) is
+    refused as ambiguous. Amounts above :data:`housingcalc.limits.MAX_AMOUNT` are refused.
 
     >>> parse_amount("2 000 000", "amount")
     2000000.0
+    >>> parse_amount("1,234.50", "--amount")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    housingcalc.errors.InputError: --amount = '1,234.50': ambiguous: a comma is the decimal ...
     """
+    from housingcalc.limits import check_amount
+
     if isinstance(raw, bool):
         raise InputError(field, raw, "must be an amount in NOK")
+    if isinstance(raw, int) and abs(raw) > 10**15:  # float() of a huge int overflows
+        check_amount(float("inf"), field, raw)
     if isinstance(raw, (int, float)):
         number = float(raw)
     else:
         text = raw.strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
         if text.lower().endswith("kr"):
             text = text[:-2]
+        if "," in text and ("." in text or text.count(",") > 1):
+            raise InputError(field, raw, AMBIGUOUS_AMOUNT)
         try:
             number = float(text.replace(",", "."))
         except ValueError:
@@ -86,4 +107,4 @@ def parse_amount(raw: str | float | int, field: str, *, allow_zero: bool = True)
         raise InputError(field, raw, "must be a finite amount")
     if number < 0 or (number == 0 and not allow_zero):
         raise InputError(field, raw, "must be > 0" if not allow_zero else "must be ≥ 0")
-    return number
+    return check_amount(number, field, raw)

@@ -11,14 +11,38 @@ from typing import Any
 
 import yaml
 
-from housingcalc.errors import ScenarioError
+from housingcalc.errors import ScenarioError, shown_value
 
 # libyaml's C parser when PyYAML was built with it (as its wheels are): about 6× faster.
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _DuplicateKey(yaml.YAMLError):
+    """A mapping holds the same key twice (PyYAML would keep the last one silently)."""
+
+    def __init__(self, key: object, first_line: int, second_line: int) -> None:
+        super().__init__(f"duplicate key {key!r}")
+        self.key, self.first_line, self.second_line = key, first_line, second_line
+
+
 class _Loader(_Base):  # type: ignore[valid-type,misc]
-    pass
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        """Refuse a key written twice in one mapping: a pasted line must not silently change
+        a price. Keys brought in by a merge (``<<: *anchor``) may be overridden, as YAML says."""
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the base constructor reports it
+                continue
+            line = key_node.start_mark.line + 1
+            if first is not None:
+                raise _DuplicateKey(key, first, line)
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -40,9 +64,18 @@ def load_yaml(text: str, origin: str) -> Any:
 
     >>> load_yaml("effective: 2020-01-01", "x.yaml")
     {'effective': '2020-01-01'}
+    >>> load_yaml("price: 1\\nrooms: 3\\nprice: 2", "x.yaml")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    housingcalc.yamlio.YamlError: x.yaml: key 'price' is given twice (line 1 and line 3); ...
     """
     try:
         return yaml.load(text, Loader=_Loader)
+    except _DuplicateKey as exc:
+        raise YamlError(
+            f"{origin}: key {shown_value(exc.key)} is given twice (line {exc.first_line} and "
+            f"line {exc.second_line}); keep one: YAML would silently use the last"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]

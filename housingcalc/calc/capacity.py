@@ -759,6 +759,53 @@ _FIXED_NOTES = (
 )
 
 
+def _allowance_in_test(
+    household: Household,
+    params: ParameterSet,
+    at: dt.date,
+    owner: OwnerCosts | None,
+    room: float,
+    bank_payment: float,
+    rule: str,
+) -> float:
+    """The bostøtte the stress test counts at ``at`` (NOK a month; 0 if not counted), solved
+    on the owner's costs at the largest loan (calc.housing_allowance.stress_test_room)."""
+    from housingcalc.calc.household import income_path
+    from housingcalc.calc.housing_allowance import (
+        STRESS_TEST_RULES,
+        housing_allowance_path,
+        stable_income,
+        stress_test_room,
+    )
+
+    if rule not in STRESS_TEST_RULES:
+        raise InputError(
+            "housing_allowance_rule", rule, f"must be one of {', '.join(STRESS_TEST_RULES)}"
+        )
+    if rule == "never":
+        return 0.0
+    months = [
+        dt.date(at.year + (at.month - 1 + k) // 12, (at.month - 1 + k) % 12 + 1, 1)
+        for k in range(12)
+    ]
+    frame = income_path(household, months, params)
+    counted = (frame["gross_income"] - frame["child_benefit"]).to_numpy(np.float64)
+    intro = frame["introduction_benefit"].to_numpy(np.float64) > 0
+    if rule == "stable_income" and not bool(stable_income(counted, intro, 12)[0]):
+        return 0.0
+    path = housing_allowance_path(
+        household_size=household.size,
+        housing_costs_monthly=0.0,
+        income_monthly=counted[:1],
+        months=months[:1],
+        params=params,
+        municipality=household.municipality,
+    )
+    other = bank_payment + (0.0 if owner is None else owner.common_costs + owner.municipal_fees)
+    _, allowance = stress_test_room(room, other, path.ceiling, path.own_share, path.share_of_gap)
+    return float(allowance[0])
+
+
 def assess(
     household: Household,
     params: ParameterSet,
@@ -774,6 +821,7 @@ def assess(
     interest_only_years: int = 0,
     loan_rate: float | None = None,
     outlook_years: int = 5,
+    housing_allowance_rule: str = "stable_income",
 ) -> Assessment:
     """The full start-loan assessment at ``at`` (one call; see the module docstring).
 
@@ -782,6 +830,10 @@ def assess(
     ``loan_rate`` is the nominal rate for the actual instalment (default: Husbanken's floating
     effective rate at ``at``, made nominal, + the municipality's maximum margin). The caller's
     parameter trace is left alone; the result lists the values it used in ``sources``.
+    ``housing_allowance_rule`` says whether the estimated bostøtte on the owner's costs counts
+    as income in the stress test, as the rent-to-own engine does it
+    (calc.housing_allowance.STRESS_TEST_RULES; "stable_income" follows Husbanken's startlån
+    veileder: only where the income is stable).
     """
     params = params.fresh()
     if bank_loan < 0:
@@ -802,6 +854,10 @@ def assess(
     stress = stress_rate(params, at)
     bank_pay = float(loan_payment(bank_loan, stress.rate, term)) if bank_loan else 0.0
     room = avail - bank_pay
+    counted_allowance = _allowance_in_test(
+        household, params, at, owner, room, bank_pay, housing_allowance_rule
+    )
+    room += counted_allowance
     max30 = float(max_loan(room, stress.rate, term, interest_only_years))
     max50 = float(max_loan(room, stress.rate, special, interest_only_years))
 
@@ -885,10 +941,16 @@ def assess(
         "social assistance.",
         _FIXED_NOTES[1],
     ]
-    if allowance is not None:
+    if counted_allowance > 0:
+        notes.append(
+            f"Housing allowance (bostøtte), an ESTIMATE from the simplified formula, is counted "
+            f"in the stress test: {counted_allowance:,.0f} kr a month on the owner's costs at "
+            "the largest loan (Husbanken's startlån veileder: where the income is stable)."
+        )
+    elif allowance is not None:
         notes.append(
             "Housing allowance (bostøtte) is an ESTIMATE from the simplified formula; it is "
-            "NOT counted in the available amount."
+            f"NOT counted in the available amount (rule: {housing_allowance_rule})."
         )
     if any(s.kind == "introduction_benefit" for s in household.income):
         notes.append(

@@ -22,14 +22,36 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from housingcalc.errors import InputError, ParameterNotFound
 from housingcalc.parameters import ParameterSet
 
-__all__ = ["HousingAllowanceEstimate", "housing_allowance", "resolve_municipality"]
+__all__ = [
+    "SERIES",
+    "AllowancePath",
+    "HousingAllowanceEstimate",
+    "housing_allowance",
+    "housing_allowance_path",
+    "resolve_municipality",
+]
+
+F64 = NDArray[np.float64]
+
+#: The dated series the allowance reads (each must be in force for a month to get one).
+SERIES = (
+    "bostotte.cost_ceiling",
+    "bostotte.ceiling_supplement",
+    "bostotte.adapted_home_supplement",
+    "bostotte.income_weight_per_person",
+    "bostotte.own_share",
+    "bostotte.share_of_gap",
+)
 
 
 def resolve_municipality(
@@ -126,13 +148,9 @@ def housing_allowance(
     weight = params.number("bostotte.income_weight_per_person", at)
     weighted = income_yearly / (1.0 + weight * (household_size - 1))
     own: dict[str, float] = params.value("bostotte.own_share", at)
-    minimum = float(own["minimum"])
-    income_part = float(own["rate"]) * max(0.0, weighted - float(own["threshold"]))
-    over = weighted - float(own["progressive_threshold"])
-    progressive = 0.0
-    if over > 0:
-        steps = math.ceil(over / float(own["progressive_step_income"]))
-        progressive = float(own["progressive_step_rate"]) * steps * over
+    minimum, income_part, progressive = (
+        float(v[0]) for v in _own_share_parts(own, np.array([weighted]))
+    )
     own_share = minimum + income_part + progressive
     share = params.number("bostotte.share_of_gap", at)
     yearly = max(0.0, share * (approved - own_share))
@@ -155,3 +173,217 @@ def housing_allowance(
         yearly,
         yearly / 12.0,
     )
+
+
+def _own_share_parts(own: dict[str, float], weighted: F64) -> tuple[F64, F64, F64]:
+    """(minimum, income part, progressive part) of the own share for weighted incomes (NOK/yr).
+
+    The progressive term: the rate is ``progressive_step_rate`` × the number of started
+    ``progressive_step_income`` steps above ``progressive_threshold``, applied to the income
+    above that threshold (housingcalc's reading of Husbanken's summary, see own_share.yaml).
+    """
+    minimum = np.full(weighted.shape, float(own["minimum"]))
+    income_part = float(own["rate"]) * np.maximum(0.0, weighted - float(own["threshold"]))
+    over = weighted - float(own["progressive_threshold"])
+    steps = np.ceil(np.maximum(over, 0.0) / float(own["progressive_step_income"]))
+    progressive = np.where(over > 0, float(own["progressive_step_rate"]) * steps * over, 0.0)
+    return minimum, income_part, progressive
+
+
+@dataclass(frozen=True, eq=False)
+class AllowancePath:
+    """The allowance month by month (NOK per month unless named yearly).
+
+    ``no_rules`` marks months before the first dated value of some bostøtte series: no
+    allowance is computed there (0), never a value carried backwards.
+    """
+
+    allowance: F64
+    housing_costs: F64
+    ceiling: F64  # NOK per month (yearly ceiling / 12)
+    approved_costs: F64
+    weighted_income_yearly: F64
+    own_share: F64  # NOK per month
+    share_of_gap: F64
+    no_rules: NDArray[np.bool_]
+
+
+def _per_month(params: ParameterSet, name: str, months: Sequence[dt.date]) -> list[Any]:
+    """The value of ``name`` in force in each month (``None`` before its first value).
+
+    Bisection over the sorted distinct months: a value is looked up at both ends of a span,
+    and the span is split only where the effective dates differ, so a 40-year path costs a
+    few dozen lookups and the parameter trace lists exactly the values used.
+    """
+    distinct = sorted(set(months))
+    found: dict[dt.date, tuple[dt.date | None, Any]] = {}
+
+    def at(k: int) -> tuple[dt.date | None, Any]:
+        m = distinct[k]
+        if m not in found:
+            try:
+                r = params.get(name, m)
+                found[m] = (r.effective, r.value)
+            except ParameterNotFound:
+                found[m] = (None, None)
+        return found[m]
+
+    out: dict[dt.date, Any] = {}
+
+    def fill(lo: int, hi: int) -> None:
+        a, b = at(lo), at(hi)
+        if a[0] == b[0]:
+            for k in range(lo, hi + 1):
+                out[distinct[k]] = a[1]
+        elif hi - lo <= 1:
+            out[distinct[lo]], out[distinct[hi]] = a[1], b[1]
+        else:
+            mid = (lo + hi) // 2
+            fill(lo, mid)
+            fill(mid, hi)
+
+    if distinct:
+        fill(0, len(distinct) - 1)
+    return [out[m] for m in months]
+
+
+def housing_allowance_path(
+    *,
+    household_size: int,
+    housing_costs_monthly: ArrayLike,
+    income_monthly: ArrayLike,
+    months: Sequence[dt.date],
+    params: ParameterSet,
+    municipality: str | int | None = None,
+    adapted_home: bool = False,
+) -> AllowancePath:
+    """The allowance in each month, vectorised over months (the module docstring's formula).
+
+    ``housing_costs_monthly`` are the approved housing costs before the ceiling (rent; or
+    the owner's loan costs and common costs), ``income_monthly`` the household's gross
+    taxable income in the month (Husbanken uses the month's income from the a-ordning;
+    children's income and child benefit are not counted). Every rule value is the one in
+    force in the month (``bostotte.*``). Income above the upper income limit gives no
+    allowance by the formula itself: the limit is the income at which the own share reaches
+    the cost ceiling.
+    """
+    if household_size < 1:
+        raise InputError("household_size", household_size, "must be ≥ 1")
+    n = len(months)
+    costs = np.broadcast_to(np.asarray(housing_costs_monthly, np.float64), (n,)).copy()
+    income = np.broadcast_to(np.asarray(income_monthly, np.float64), (n,)).copy()
+    if (costs < 0).any():
+        raise InputError("housing_costs_monthly", float(costs.min()), "must be ≥ 0")
+    if (income < 0).any():
+        raise InputError("income_monthly", float(income.min()), "must be ≥ 0")
+    names: list[str] = []
+    if municipality is not None and n:
+        _, names = resolve_municipality(municipality, params, months[0])
+    wanted = {s.casefold() for s in names}
+    used = [n for n in SERIES if adapted_home or n != "bostotte.adapted_home_supplement"]
+    values = {name: _per_month(params, name, months) for name in used}
+    no_rules = np.zeros(n, bool)
+    for column in values.values():
+        no_rules |= np.array([v is None for v in column], bool)
+    base = np.zeros(n)
+    supplement = np.zeros(n)
+    adapted = np.zeros(n)
+    weight = np.zeros(n)
+    share = np.zeros(n)
+    # months that share every rule value are computed together (a path has a handful)
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for t in range(n):
+        if not no_rules[t]:
+            groups.setdefault(tuple(id(values[name][t]) for name in used), []).append(t)
+    rules: list[tuple[NDArray[np.int64], dict[str, Any]]] = []
+    for members in groups.values():
+        idx = np.array(members)
+        v = {name: values[name][members[0]] for name in used}
+        ceilings = {int(k): float(c) for k, c in v["bostotte.cost_ceiling"].items()}
+        base[idx] = ceilings[min(household_size, max(ceilings))]
+        supplement[idx] = next(
+            (
+                float(c)
+                for k, c in v["bostotte.ceiling_supplement"].items()
+                if str(k).casefold() in wanted
+            ),
+            0.0,
+        )
+        if adapted_home:
+            adapted[idx] = float(v["bostotte.adapted_home_supplement"])
+        weight[idx] = float(v["bostotte.income_weight_per_person"])
+        share[idx] = float(v["bostotte.share_of_gap"])
+        rules.append((idx, v["bostotte.own_share"]))
+    weighted = 12.0 * income / (1.0 + weight * (household_size - 1))
+    own_share = np.zeros(n)
+    for idx, own in rules:
+        parts = _own_share_parts(own, weighted[idx])
+        own_share[idx] = (parts[0] + parts[1] + parts[2]) / 12.0
+    ceiling = (base + supplement + adapted) / 12.0
+    approved = np.minimum(costs, ceiling)
+    allowance = np.where(no_rules, 0.0, np.maximum(0.0, share * (approved - own_share)))
+    return AllowancePath(
+        allowance=allowance,
+        housing_costs=costs,
+        ceiling=ceiling,
+        approved_costs=approved,
+        weighted_income_yearly=weighted,
+        own_share=own_share,
+        share_of_gap=share,
+        no_rules=no_rules,
+    )
+
+
+#: How the estimated allowance enters the start-loan stress test (``stress_test`` choices).
+STRESS_TEST_RULES = {
+    "stable_income": "counted only where the income is stable (Husbanken's startlån veileder)",
+    "always": "always counted",
+    "never": "never counted",
+}
+
+
+def stress_test_room(
+    for_loan: ArrayLike,
+    other_costs: ArrayLike,
+    ceiling: ArrayLike,
+    own_share: ArrayLike,
+    share: ArrayLike,
+) -> tuple[F64, F64]:
+    """The monthly loan payment ``X`` the stress test allows when the allowance on the
+    owner's costs is counted as income, and the allowance counted (NOK per month, vectorised).
+
+    ``for_loan`` is what the household has for the loan's payment without the allowance;
+    ``other_costs`` the approved housing costs besides that payment (common costs, municipal
+    fees, other housing loans' payments); ``ceiling``, ``own_share`` (per month) and
+    ``share`` come from :func:`housing_allowance_path`. ``X`` solves
+
+        X = for_loan + share · clip(X + other_costs − own_share, 0, ceiling − own_share)
+
+    which has one root, since the right side rises at slope ``share`` < 1: the allowance at
+    the ceiling, no allowance, or the part in between.
+    """
+    f = np.asarray(for_loan, np.float64)
+    other = np.asarray(other_costs, np.float64)
+    ceil = np.asarray(ceiling, np.float64)
+    own = np.asarray(own_share, np.float64)
+    s = np.asarray(share, np.float64)
+    x_top = f + s * np.maximum(ceil - own, 0.0)
+    x_mid = (f + s * (other - own)) / (1.0 - s)
+    x = np.where(x_top + other >= ceil, x_top, np.where(f + other <= own, f, x_mid))
+    return np.asarray(x, np.float64), np.asarray(np.maximum(x - f, 0.0), np.float64)
+
+
+def stable_income(
+    income_monthly: ArrayLike, intro: ArrayLike, window: int = 12
+) -> NDArray[np.bool_]:
+    """For each month: is the income stable over the next ``window`` months (the tail uses
+    what is left)? Stable = no introduction benefit and the counted income (in today's money)
+    moves by less than 1 kr — housingcalc's reading of "stabile inntekter" in Husbanken's
+    startlån veileder."""
+    inc = np.asarray(income_monthly, np.float64)
+    flag = np.asarray(intro, bool)
+    n = len(inc)
+    if n == 0:
+        return np.zeros(0, bool)
+    t = np.minimum(np.arange(n)[:, None] + np.arange(window)[None, :], n - 1)
+    return np.asarray(~flag[t].any(axis=1) & (np.ptp(inc[t], axis=1) < 1.0), np.bool_)

@@ -473,7 +473,10 @@ BU_LINES = (
     "net_cost_rented_in",
     "administration",
     "total",
+    "net_operating_before_capital",
 )
+#: Lines that are not part of the total (a memo line below it).
+BU_MEMO_LINES = ("net_operating_before_capital",)
 
 
 @dataclass(frozen=True, eq=False)
@@ -481,8 +484,14 @@ class BeregningsutvalgetResult:
     """The Beregningsutvalget cost table, in total and per unit.
 
     ``table``: one row per line of :data:`BU_LINES` with ``total`` (NOK/year, costs positive,
-    income negative), ``units`` (the units the line covers) and ``per_unit`` (total ÷ all
-    units, so the column adds up like the total). ``per_unit_frame``: each owned unit's
+    income negative), ``units`` (the units the line covers) and ``per_unit`` (total ÷ the
+    units that line covers, as the method's publications report it: owned-unit lines by the
+    owned units, rented-in lines by the rented-in units, administration by the units it
+    serves, the total by all units; NaN for a line covering no units). So the per-unit column
+    does not add up like the total once any unit is rented in. ``net_operating_before_capital``
+    (actual maintenance + other costs − rent income of the owned units) is a memo line, not part
+    of the total: the figure municipalities quote ("before capital costs the stock runs a
+    surplus"). ``per_unit_frame``: each owned unit's
     capital cost, calculated maintenance, other costs, rent income and net cost.
     ``capital_rate`` / ``maintenance_rate``: the rates used; ``rates_from``: "parameter" or
     "scenario" for each.
@@ -497,7 +506,7 @@ class BeregningsutvalgetResult:
 
     @property
     def total(self) -> float:
-        return float(self.table["total"].to_numpy(np.float64)[-1])  # the last line
+        return float(self.table["total"].to_numpy(np.float64)[self.table.index.get_loc("total")])
 
 
 def beregningsutvalget_cost(
@@ -506,14 +515,20 @@ def beregningsutvalget_cost(
     capital_rate: float,
     maintenance_rate: float,
     administration_per_unit: float = 0.0,
+    administration_total: float | None = None,
+    administration_units: int | None = None,
+    rented_in_net_cost_total: float | None = None,
+    rented_in_units: int | None = None,
 ) -> BeregningsutvalgetResult:
     """Cost of the stock by the Beregningsutvalget method (Bærum 2015 seed, unverified).
 
     Owned unit: ``capital = capital_rate × market``; ``maintenance = max(actual,
     maintenance_rate × market)``; ``net = capital + maintenance + other − 12 × rent``, with rent
     counted for units that are let or in rent-to-own (a vacant unit earns nothing). Rented-in
-    unit: ``lease + maintenance + other − rent income``. Administration =
-    ``administration_per_unit × all units``.
+    unit: ``lease + maintenance + other − rent income``, or ``rented_in_net_cost_total`` as a
+    lump sum covering ``rented_in_units`` (then the register's rented-in units are not
+    counted). Administration = ``administration_total`` (a lump sum), else
+    ``administration_per_unit × administration_units`` (default: all units).
 
     >>> import pandas as pd
     >>> f = pd.DataFrame({"unit_id": ["A"], "owned": [True], "market_value": [3_000_000.0],
@@ -538,28 +553,44 @@ def beregningsutvalget_cost(
     maint_calc = np.maximum(actual, maintenance_rate * market)
     net_owned = capital + maint_calc + other - rent
     net_rented = lease + actual + other - rent
-    n_all = len(f)
     n_own = int(owned.sum())
-    n_rent = n_all - n_own
     o, r = owned, ~owned
+    if rented_in_net_cost_total is not None:
+        n_rent = int(rented_in_units or 0)
+        rented = (float("nan"), float("nan"), float(rented_in_net_cost_total))
+    else:
+        n_rent = int(r.sum())
+        rented = ((lease + actual + other)[r].sum(), -rent[r].sum(), net_rented[r].sum())
+    n_all = n_own + n_rent
+    n_admin = administration_units if administration_units is not None else n_all
+    admin = (
+        float(administration_total)
+        if administration_total is not None
+        else administration_per_unit * n_admin
+    )
     lines = {
         "capital_cost": (capital[o].sum(), n_own),
         "maintenance_calculated": (maint_calc[o].sum(), n_own),
         "other_costs": (other[o].sum(), n_own),
         "rent_income": (-rent[o].sum(), n_own),
         "net_cost_owned": (net_owned[o].sum(), n_own),
-        "rented_in_costs": ((lease + actual + other)[r].sum(), n_rent),
-        "rented_in_rent_income": (-rent[r].sum(), n_rent),
-        "net_cost_rented_in": (net_rented[r].sum(), n_rent),
-        "administration": (administration_per_unit * n_all, n_all),
+        "rented_in_costs": (rented[0], n_rent),
+        "rented_in_rent_income": (rented[1], n_rent),
+        "net_cost_rented_in": (rented[2], n_rent),
+        "administration": (admin, n_admin),
     }
     total = lines["net_cost_owned"][0] + lines["net_cost_rented_in"][0] + lines["administration"][0]
     lines["total"] = (total, n_all)
+    lines["net_operating_before_capital"] = ((actual + other - rent)[o].sum(), n_own)
     table = pd.DataFrame(
         {"total": [float(v) for v, _ in lines.values()], "units": [n for _, n in lines.values()]},
         index=pd.Index(list(lines), name="line"),
     )
-    table["per_unit"] = table["total"] / n_all if n_all else 0.0
+    units_col = table["units"].to_numpy(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["per_unit"] = np.where(
+            units_col > 0, table["total"].to_numpy(np.float64) / units_col, np.nan
+        )
     per = pd.DataFrame(
         {
             "unit_id": f["unit_id"],
@@ -1437,6 +1468,10 @@ def analyse_portfolio(
             capital_rate=cap,
             maintenance_rate=mnt,
             administration_per_unit=assumptions.beregningsutvalget.administration_per_unit,
+            administration_total=assumptions.beregningsutvalget.administration_total,
+            administration_units=assumptions.beregningsutvalget.administration_units,
+            rented_in_net_cost_total=assumptions.beregningsutvalget.rented_in_net_cost_total,
+            rented_in_units=assumptions.beregningsutvalget.rented_in_units,
         )
         cost = BeregningsutvalgetResult(
             cost.table, cost.per_unit_frame, cap, mnt, cost.administration_per_unit, origin

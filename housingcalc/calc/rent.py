@@ -55,6 +55,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from housingcalc.errors import InputError, ParameterNotFound
+from housingcalc.limits import MAX_MAGNITUDE
 from housingcalc.models.rent import (
     Basis,
     CapitalMethod,
@@ -127,6 +128,8 @@ def _num(name: str, value: Any) -> F64:
         raise InputError(name, value, "must be a number") from None
     if not np.isfinite(a).all():
         _fail_first(name, ~np.isfinite(a), a, "must be a finite number")
+    if (np.abs(a) > MAX_MAGNITUDE).any():  # keeps overflow out of the arithmetic below
+        _fail_first(name, np.abs(a) > MAX_MAGNITUDE, a, "implausibly large (limits.MAX_MAGNITUDE)")
     return a
 
 

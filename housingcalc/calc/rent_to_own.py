@@ -52,7 +52,11 @@ on ordinary income).
 Every month::
 
     available[t]    = income_after_tax[t] − living_costs[t] − other_fixed_costs[t]
-    surplus[t]      = available[t] − housing_cost[t]
+    allowance[t]    = bostøtte on rent[t] (tenant) or on interest + repayment + fees
+                      + common costs + municipal fees (owner), from the household's gross
+                      taxable income, size and municipality (calc.housing_allowance; 0 if
+                      ``housing_allowance.applied`` is false)
+    surplus[t]      = available[t] + allowance[t] − housing_cost[t]
     saved[t]        = saving_share · surplus[t] if surplus[t] > 0 else surplus[t]
     savings[t]      = max(0, savings[t − 1] + saved[t] − equity_used·[t = p])
     shortfall[t]    = the part of a deficit savings could not cover (help needed, ≥ 0)
@@ -60,7 +64,7 @@ Every month::
                       − grant_repayable[t]                         (0 before the purchase)
     net_wealth[t]   = savings[t] + net_equity[t]
 
-so each month ``available = housing_cost + saved + spent_more`` with ``spent_more =
+so each month ``available + allowance = housing_cost + saved + spent_more`` with ``spent_more =
 surplus − saved ≥ 0`` (the part of a surplus not saved), and savings reconcile exactly:
 ``savings[t] − savings[t − 1] = saved[t] − equity_used[t] + shortfall[t]``.
 
@@ -68,7 +72,9 @@ The stress test (betjeningsevne) in month ``c``: the household must be able to p
 start loan as a full annuity over its term at the stress rate out of the smallest
 ``available`` amount in the 12 months from ``c`` (so an introduction benefit that is about to
 end counts at what follows it), after the owner's running costs, electricity and any bank
-loan's payment at the same stress rate.
+loan's payment at the same stress rate. Bostøtte enters the test by
+``housing_allowance.stress_test`` (Husbanken's startlån veileder, "Ulike typer inntekt": it may
+be counted where the income is stable): see :func:`_stress_loan_room`.
 
 The household's amounts and rule values are today's: income after tax grows with
 ``wage_growth``, living costs, fixed costs (not debt payments), rent and running costs with
@@ -154,6 +160,7 @@ class Timeline:
     running_costs: F64
     interest_deduction: F64
     housing_cost: F64
+    housing_allowance: F64
     surplus: F64
     saved: F64
     spent_more: F64
@@ -168,6 +175,7 @@ class Timeline:
     net_wealth: F64
     start_loan_rate: F64
     rent_only_housing_cost: F64
+    rent_only_housing_allowance: F64
     rent_only_savings: F64
 
     def __len__(self) -> int:
@@ -201,6 +209,7 @@ class PurchaseTests:
     max_start_loan: F64
     stress_rate: F64
     test_available: F64
+    housing_allowance: F64  # bostøtte counted in the stress test (0 where not counted)
     passes: B8
     #: what the household has for the start loan each month of the test (after running costs,
     #: electricity and any bank loan at the stress rate); the stress test's payment must fit it
@@ -216,6 +225,7 @@ class PurchaseTests:
             "start_loan",
             "max_start_loan",
             "test_available",
+            "housing_allowance",
         ):
             out[name] = [round(float(v), 2) for v in getattr(self, name)]
         out["stress_rate"] = [round(float(v), 6) for v in self.stress_rate]
@@ -304,6 +314,7 @@ class NoJobOutcome:
     margin_first_year: float | None  # if bought in the base month anyway
     margin_lowest: float | None
     months_in_deficit: int | None  # in the first 5 years of ownership
+    housing_allowance_first_year: float | None = None  # mean bostøtte a month, first year
 
 
 @dataclass(frozen=True)
@@ -335,6 +346,22 @@ class MunicipalityView:
     npv_sell_vs_keep: float
     establishment_grant_given: float
     value_at_horizon: float
+    # the keep case at the horizon (it nets the loan and the grant not yet written down)
+    loan_balance_at_horizon: float = 0.0
+    grant_repayable_at_horizon: float = 0.0
+    cash_at_horizon: float = 0.0
+    pv_keep_flows: float = 0.0  # rent collected − FDV − administration − loan payments
+    pv_keep_sale: float = 0.0  # the horizon sale's cash, discounted
+    # the sell case with a replacement unit (0 without one)
+    replacement_cost: float = 0.0
+    pv_replacement: float = 0.0  # the replacement's rent − FDV − admin and horizon value
+    # the operating account, first year of keeping (kommuneloven § 14-18)
+    accounting_view: str = "straight_line"
+    depreciation_yearly: float = 0.0
+    minimum_repayment_yearly: float = 0.0
+    interest_first_year: float = 0.0
+    operating_result_straight_line: float = 0.0
+    operating_result_minimum_repayment: float = 0.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -358,6 +385,9 @@ class RentToOwnResult:
     sensitivity: Sensitivity
     municipality: MunicipalityView | None
     rent_components: dict[str, float] | None  # the cost-covering rent at move-in, NOK/year
+    #: what could go wrong (calc.risks; thresholds are housingcalc policy defaults)
+    risks: list[Any] = field(default_factory=list)
+    shortfall_months: int = 0  # months savings could not cover (above policy.shortfall_month)
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -398,6 +428,14 @@ def _balance(start: float, flows: F64) -> tuple[F64, F64]:
     return raw + covered, np.diff(covered, prepend=0.0)
 
 
+def _window_argmin(values: F64, window: int) -> NDArray[np.int64]:
+    """The index of min(values[t : t + window]) for each t (first of equal minima)."""
+    n = len(values)
+    t = np.arange(n)[:, None] + np.arange(window)[None, :]
+    t = np.minimum(t, n - 1)
+    return np.asarray(t[np.arange(n), np.argmin(values[t], axis=1)], np.int64)
+
+
 def _window_min(values: F64, window: int) -> F64:
     """min(values[t : t + window]) for each t (the tail uses what is left)."""
     padded = np.concatenate([values, np.full(window - 1, values[-1])])
@@ -417,6 +455,7 @@ class _Inputs:
     rent: F64
     rent_model: Any
     running: F64
+    allowance_running: F64  # owner's running costs bostøtte counts (common costs, fees)
     electricity: F64
     floating_eff: F64  # Husbanken floating rate (effective) per month, before margin
     stress: F64
@@ -435,6 +474,8 @@ class _HouseholdArrays:
     living_costs: F64
     other_fixed_costs: F64
     household: Any
+    allowance_income: F64  # gross income bostøtte counts (taxable, no child benefit)
+    intro: B8  # months with introduction benefit
 
     @property
     def available(self) -> F64:
@@ -458,14 +499,17 @@ def _household_arrays(
     """
     from housingcalc.calc.household import fixed_costs_path, income_path, living_costs_path
 
-    income = income_path(household, months, ps)["net_income"].to_numpy(np.float64) * wage_index
+    frame = income_path(household, months, ps)
+    income = frame["net_income"].to_numpy(np.float64) * wage_index
+    counted = (frame["gross_income"] - frame["child_benefit"]).to_numpy(np.float64) * wage_index
+    intro = frame["introduction_benefit"].to_numpy(np.float64) > 0
     if costs is None:
         living = living_costs_path(household, months, ps)["living_costs"].to_numpy(np.float64)
         fixed = fixed_costs_path(household, months)
         debt = fixed["debt_payments"].to_numpy(np.float64)
         other = (fixed["fixed_costs"].to_numpy(np.float64) - debt) * cpi_index
         costs = (living * cpi_index, debt + other)
-    return _HouseholdArrays(income, costs[0], costs[1], household)
+    return _HouseholdArrays(income, costs[0], costs[1], household, counted, intro)
 
 
 def _interest_deduction(
@@ -585,6 +629,7 @@ def _inputs(
         d.common_costs_month
         + (d.municipal_fees_year + d.insurance_year + d.maintenance_year) / 12.0
     ) * cpi_index
+    allowance_running = (d.common_costs_month + d.municipal_fees_year / 12.0) * cpi_index
     electricity = d.electricity_month * cpi_index
     floating = _floating_path(s, ps, months)
     stress = _stress_path(ps, months, floating)
@@ -618,6 +663,7 @@ def _inputs(
         rent=rent,
         rent_model=rent_model,
         running=running,
+        allowance_running=allowance_running,
         electricity=electricity,
         floating_eff=floating,
         stress=stress,
@@ -726,6 +772,75 @@ def _loan_schedule(
     return out[0], out[1], out[2], out[3]
 
 
+def _allowance(
+    s: Scenario, ps: ParameterSet, inp: _Inputs, hh: _HouseholdArrays, costs: F64
+) -> F64:
+    """Bostøtte per month on ``costs`` (approved housing costs per month), or 0 if the
+    scenario has it not applied for (calc.housing_allowance)."""
+    if not s.housing_allowance.applied:
+        return np.zeros(inp.n)
+    from housingcalc.calc.housing_allowance import housing_allowance_path
+
+    return housing_allowance_path(
+        household_size=hh.household.size,
+        housing_costs_monthly=costs,
+        income_monthly=hh.allowance_income,
+        months=inp.months,
+        params=ps,
+        municipality=hh.household.municipality,
+        adapted_home=s.housing_allowance.adapted_home,
+    ).allowance
+
+
+def _stress_loan_room(
+    s: Scenario,
+    ps: ParameterSet,
+    inp: _Inputs,
+    hh: _HouseholdArrays,
+    idx: NDArray[np.int64],
+    for_loan: F64,
+    bank_stressed: F64,
+) -> tuple[F64, F64]:
+    """The monthly start-loan payment the stress test allows in each test month, and the
+    bostøtte counted in it (0 where not counted).
+
+    Husbanken's startlån veileder ("Ulike typer inntekt"): bostøtte may be counted where the
+    applicant has stable income and the allowance would cover a deficit; the estimate is not
+    a decision. ``housing_allowance.stress_test`` chooses: ``stable_income`` (count it only if
+    no introduction benefit is paid and the counted income does not change, in today's money,
+    in the 12-month test window), ``always`` or ``never``. It is counted for the month with
+    the lowest disposable amount in the window, on the owner's costs at the stress rate: the
+    start loan's payment ``X``, the bank loan's stressed payment, common costs and municipal
+    fees (calc.housing_allowance.stress_test_room).
+    """
+    zero = np.zeros(idx.shape)
+    ha = s.housing_allowance
+    if not ha.applied or ha.stress_test == "never":
+        return for_loan, zero
+    from housingcalc.calc.housing_allowance import (
+        housing_allowance_path,
+        stable_income,
+        stress_test_room,
+    )
+
+    k = _window_argmin(hh.available, TEST_WINDOW_MONTHS)[idx]
+    path = housing_allowance_path(
+        household_size=hh.household.size,
+        housing_costs_monthly=np.zeros(idx.shape),
+        income_monthly=hh.allowance_income[k],
+        months=[inp.months[i] for i in k],
+        params=ps,
+        municipality=hh.household.municipality,
+        adapted_home=ha.adapted_home,
+    )
+    other = inp.allowance_running[k] + bank_stressed
+    _, counted = stress_test_room(for_loan, other, path.ceiling, path.own_share, path.share_of_gap)
+    if ha.stress_test == "stable_income":
+        stable = stable_income(hh.allowance_income / inp.wage_index, hh.intro, TEST_WINDOW_MONTHS)
+        counted = np.where(stable[idx], counted, 0.0)
+    return for_loan + counted, counted
+
+
 def _simulate(
     s: Scenario,
     ps: ParameterSet,
@@ -747,7 +862,8 @@ def _simulate(
 
     # renting on: the comparison path, and the savings the purchase test draws on
     rent_cost = inp.rent + inp.electricity
-    surplus_r = available - rent_cost
+    allowance_r = _allowance(s, ps, inp, hh, inp.rent)
+    surplus_r = available + allowance_r - rent_cost
     saved_r = np.where(surplus_r > 0, f.saving_share * surplus_r, surplus_r)
     savings_r, _shortfall_r = _balance(s.household.savings, saved_r)
 
@@ -780,6 +896,7 @@ def _simulate(
         else np.zeros(idx.shape)
     )
     for_loan = test_avail - inp.running[idx] - inp.electricity[idx] - bank_stressed
+    for_loan, allowance_counted = _stress_loan_room(s, ps, inp, hh, idx, for_loan, bank_stressed)
     max_sl = np.asarray(max_loan(for_loan, stress, years), np.float64)
     eg = f.establishment_grant
     need = np.asarray(grant_need(gap + bank, equity_used, 0.0, bank), np.float64)
@@ -800,6 +917,7 @@ def _simulate(
         max_start_loan=max_sl,
         stress_rate=stress,
         test_available=test_avail,
+        housing_allowance=allowance_counted,
         passes=passes,
         for_loan=for_loan,
     )
@@ -835,6 +953,8 @@ def _simulate(
             savings_r,
             saved_r,
             zeros,
+            allowance_r,
+            allowance_r,
         )
         return _Path(timeline, tests, None, None, earliest)
 
@@ -877,6 +997,12 @@ def _simulate(
         )
     deduction = inp.deductions[key]
     grant_rep = _establishment_repayable(float(grant[j]), p, n, ps, inp.months, eg.repayment)
+    own = np.arange(n) >= p
+    allowance = np.where(
+        own,
+        _allowance(s, ps, inp, hh, total_interest + repay + b_rep + fees + inp.allowance_running),
+        allowance_r,
+    )
     timeline = _timeline(
         s,
         inp,
@@ -895,6 +1021,8 @@ def _simulate(
         savings_r,
         saved_r,
         np.array([equity_used[j]]),
+        allowance,
+        allowance_r,
     )
     purchase = _purchase(
         s,
@@ -935,6 +1063,8 @@ def _timeline(
     savings_r: F64,
     saved_r: F64,
     equity_used_at_p: F64,
+    allowance: F64,
+    allowance_r: F64,
 ) -> Timeline:
     n = inp.n
     t = np.arange(n)
@@ -945,7 +1075,7 @@ def _timeline(
         own, interest + repayment + fees + running + inp.electricity - deduction, rent_cost
     )
     available = hh.available
-    surplus = available - housing
+    surplus = available + allowance - housing
     saved = np.where(surplus > 0, s.financing.saving_share * surplus, surplus)
     eq_used = np.zeros(n)
     if p is not None:
@@ -967,6 +1097,7 @@ def _timeline(
         running_costs=running,
         interest_deduction=deduction,
         housing_cost=housing,
+        housing_allowance=allowance,
         surplus=surplus,
         saved=saved,
         spent_more=surplus - saved,
@@ -981,6 +1112,7 @@ def _timeline(
         net_wealth=savings + net_equity,
         start_loan_rate=np.where(own, rates, 0.0) if p is not None else np.zeros(n),
         rent_only_housing_cost=rent_cost,
+        rent_only_housing_allowance=allowance_r,
         rent_only_savings=savings_r,
     )
 
@@ -1158,16 +1290,19 @@ def _sensitivity(s: Scenario, ps: ParameterSet, inp: _Inputs, base: _Path) -> Se
     if inp.dropped_streams:
         nj = _simulate(s, ps, inp, growth=a.price_growth, hh=inp.hh_no_job)
         earliest = inp.months[nj.earliest_passing] if nj.earliest_passing is not None else None
-        margin_fy = margin_low = None
+        margin_fy = margin_low = allowance_fy = None
         deficit_months = None
         if base.p is not None:
             p = base.p
             forced = _simulate(s, ps, inp, growth=a.price_growth, hh=inp.hh_no_job, force_month=p)
             tl = forced.timeline
             margin_fy = float(tl.surplus[p : min(p + 12, inp.n)].mean())
+            allowance_fy = float(tl.housing_allowance[p : min(p + 12, inp.n)].mean())
             margin_low = float(tl.surplus[p : min(p + 60, inp.n)].min())
             deficit_months = int((tl.surplus[p : min(p + 60, inp.n)] < 0).sum())
-        no_job = NoJobOutcome(inp.dropped_streams, earliest, margin_fy, margin_low, deficit_months)
+        no_job = NoJobOutcome(
+            inp.dropped_streams, earliest, margin_fy, margin_low, deficit_months, allowance_fy
+        )
     return Sensitivity(ladder, growth_rows, no_job)
 
 
@@ -1250,8 +1385,35 @@ def _municipality(
 
     disc = np.power(1.0 + m.discount_rate / 12.0, -np.arange(1, k_months + 1, dtype=np.float64))
     flows = collected[p:end] - opex[p:end] - loan_pay[p:end]
-    pv_keep = float((flows * disc).sum() + float(later.cash) * disc[-1])
+    pv_flows = float((flows * disc).sum())
+    pv_sale = float(later.cash) * float(disc[-1])
+    pv_keep = pv_flows + pv_sale
     cash = float(now.cash)
+
+    # sell and replace: an equivalent unit bought at the sale, let on the same terms (no
+    # Husbanken loan or grant on it) and sold at the horizon at the same market value
+    replacement = pv_repl = 0.0
+    if m.replacement_cost is not None:
+        g0 = _monthly_growth(s.assumptions.price_growth, total)
+        replacement = float(m.replacement_cost * g0[p])
+        repl_flows = collected[p:end] - opex[p:end]
+        pv_repl = float((repl_flows * disc).sum()) + (float(value[end]) - m.sale_costs) * float(
+            disc[-1]
+        )
+    pv_sell = cash - replacement + pv_repl
+
+    # the operating account in the first year of keeping: depreciation or minimum repayment
+    land = m.acquisition_cost * m.land_share
+    book_p = float(book[0])
+    dep = float(_book_value(s, ps, [p])[0] - _book_value(s, ps, [p + 12])[0])
+    depreciable = max(book_p - min(land, book_p), 0.0)
+    min_rep = float(bal_at[p]) * dep / depreciable if depreciable > 0 else 0.0
+    interest_y = 0.0
+    if m.husbanken_loan is not None and m.husbanken_loan.balance > 0:
+        interest_y = float(
+            (loan_pay[p : p + 12] - (bal_at[p : p + 12] - bal_at[p + 1 : p + 13])).sum()
+        )
+    before_capital = float((collected[p : p + 12] - opex[p : p + 12]).sum())
     return MunicipalityView(
         sale_month=months[p],
         price=price,
@@ -1267,10 +1429,23 @@ def _municipality(
         keep_years=keep_years,
         discount_rate=m.discount_rate,
         pv_keep=pv_keep,
-        pv_sell=cash,
-        npv_sell_vs_keep=cash - pv_keep,
+        pv_sell=pv_sell,
+        npv_sell_vs_keep=pv_sell - pv_keep,
         establishment_grant_given=base.purchase.establishment_grant,
         value_at_horizon=float(value[end]),
+        loan_balance_at_horizon=float(bal_at[end]),
+        grant_repayable_at_horizon=grant_end,
+        cash_at_horizon=float(later.cash),
+        pv_keep_flows=pv_flows,
+        pv_keep_sale=pv_sale,
+        replacement_cost=replacement,
+        pv_replacement=pv_repl,
+        accounting_view=m.accounting_view,
+        depreciation_yearly=dep,
+        minimum_repayment_yearly=min_rep,
+        interest_first_year=interest_y,
+        operating_result_straight_line=before_capital - interest_y - dep,
+        operating_result_minimum_repayment=before_capital - interest_y - min_rep,
     )
 
 
@@ -1305,7 +1480,7 @@ def run_rent_to_own(
     if purchase is not None:
         purchase = _with_breakeven(purchase, _breakeven(s, base.timeline, purchase))
     tl = base.timeline
-    return RentToOwnResult(
+    result = RentToOwnResult(
         scenario=s,
         timeline=tl,
         tests=base.tests,
@@ -1327,6 +1502,15 @@ def run_rent_to_own(
         else Sensitivity([], [], NoJobOutcome(inp.dropped_streams, None, None, None, None)),
         municipality=_municipality(s, params, inp, base),
         rent_components=_rent_components(inp.rent_model),
+    )
+    from dataclasses import replace
+
+    from housingcalc.calc.risks import risks, shortfall_months
+
+    return replace(
+        result,
+        risks=risks(result, params),
+        shortfall_months=shortfall_months(result, params)[0],
     )
 
 
@@ -1376,6 +1560,13 @@ def check_scenario(scenario: Scenario, params: ParameterSet, source: str | None 
         params.get("husbanken.startlan.stress_rate", at)
     except ParameterNotFound as exc:
         raise fail("move_in", at.isoformat(), f"rule values not available: {exc}") from None
+    if s.household.municipality is not None:  # the household file's own check (afford)
+        from housingcalc.calc.housing_allowance import resolve_municipality
+
+        try:
+            resolve_municipality(s.household.municipality, params, at)
+        except InputError as exc:
+            raise fail(exc.field, exc.value, exc.rule) from None
     if sl.interest_only_years > io_max:
         raise fail(
             "financing.start_loan.interest_only_years",

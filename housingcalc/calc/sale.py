@@ -1,13 +1,15 @@
 """Selling a municipal unit (also to the sitting tenant, leie-til-eie)::
 
     cash to the municipality = price − remaining Husbanken loan − grant still repayable − costs
-    accounting gain          = price − book value
+    accounting gain          = price − costs − book value
 
 On a sale the remaining Husbanken loan is redeemed and the part of the rental-housing grant
 not yet written down is repaid (forskrift om tilskudd til utleieboliger § 11; no exception for
 sales to tenants was found). The grant still repayable comes from
-:func:`housingcalc.calc.grants.repayable_on_sale`. The accounting gain follows the municipal
-accounts (price less the carrying value); selling costs and repayments do not enter it.
+:func:`housingcalc.calc.grants.repayable_on_sale`. Both the gain and the cash
+are net of the seller's costs (the sale's net proceeds less the carrying value, as a sale of a
+fixed asset is booked); the loan and grant repayments are financing, not part of the gain.
+So ``price = cash + loan + grant + costs = gain + book value + costs`` (a test adds them up).
 Cash may be negative (the loan and grant exceed the price); the gain may be negative (a loss).
 
 Vectorised: every argument may be an array (one value per unit) or a scalar.
@@ -15,7 +17,7 @@ Vectorised: every argument may be an array (one value per unit) or a scalar.
 >>> s = sale_proceeds(3_100_000, loan_balance=1_050_000, grant_repayable=555_000,
 ...                   costs=25_000, book_value=1_700_000)
 >>> float(s.cash), float(s.gain)
-(1470000.0, 1400000.0)
+(1470000.0, 1375000.0)
 """
 
 from __future__ import annotations
@@ -68,5 +70,5 @@ def sale_proceeds(
         costs=b(c),
         cash=b(p - loan - grant - c),
         book_value=b(book),
-        gain=b(p - book),
+        gain=b(p - c - book),
     )

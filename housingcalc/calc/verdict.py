@@ -164,8 +164,15 @@ def _rates(result: RentToOwnResult, comfortable: float, minimum: float) -> Reaso
 
 
 def _no_job(result: RentToOwnResult) -> list[Reason]:
+    from housingcalc.calc.risks import in_introduction_programme
+
     nj = result.sensitivity.no_job
-    if not nj.dropped_streams or nj.margin_first_year is None:  # does not apply / not run
+    # applies only to households in the introduction programme (calc.risks)
+    if (
+        not nj.dropped_streams
+        or nj.margin_first_year is None
+        or not in_introduction_programme(result)
+    ):
         return []
     nums: dict[str, Number] = {
         "margin": nj.margin_first_year,

@@ -40,6 +40,26 @@ def fail(message: str) -> NoReturn:
     raise SystemExit(EXIT_INPUT)
 
 
+def _cut_long_values(message: str) -> str:
+    """Cut every long value a usage message echoes (see ``errors.shown_value``): a quoted
+    value, or a long word without ``/`` (paths are shown whole)."""
+    import re
+
+    from housingcalc.errors import SHOWN_VALUE_CHARS
+
+    n = SHOWN_VALUE_CHARS
+
+    def cut(m: re.Match[str]) -> str:
+        q, body = m.group(1) or "", m.group(2)
+        if "/" in body or "\\" in body:
+            return m.group(0)
+        return f"{q}{body[:n]}…{q} ({len(body)} characters)"
+
+    quoted = r"(['\"])([^'\"]{" + str(n + 1) + r",})\1"
+    message = re.sub(quoted, cut, message)
+    return re.sub(r"()(?<![\w…])([^\s'\"()…]{" + str(n + 1) + r",})", cut, message)
+
+
 class HousingcalcGroup(TyperGroup):
     """Turns every expected error into one line on stderr and exit code 2."""
 
@@ -64,7 +84,7 @@ class HousingcalcGroup(TyperGroup):
             typer.echo(exc.ctx.get_help() if exc.ctx is not None else str(exc))
             rv = 0
         except click_exc.UsageError as exc:
-            message = exc.format_message().replace("\n", " ")
+            message = _cut_long_values(exc.format_message().replace("\n", " "))
             hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
             fail(f"{message}{hint}")
         except CollectedErrors as exc:
@@ -144,12 +164,16 @@ def today() -> dt.date:
 
 
 def parse_date(value: str | None, field: str = "--at") -> dt.date:
+    """A date option (``YYYY-MM-DD``) within housingcalc's plausible dates (1900–2100)."""
+    from housingcalc.limits import check_date
+
     if value is None:
         return today()
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise InputError(field, value, "must be a date written YYYY-MM-DD") from None
+    return check_date(date, field)
 
 
 #: the parameter sets a command loaded (their stale values are warned about on exit and
@@ -201,6 +225,22 @@ def percent(field: str, *, max_pct: float = 25.0) -> Callable[[str | None], floa
     return convert
 
 
+def bounded(field: str, maximum: float, unit: str) -> Callable[[float | None], float | None]:
+    """A typer callback for a number option: finite, and at most ``maximum`` (a plausible
+    range from :mod:`housingcalc.limits`, checked before any arithmetic)."""
+
+    def check(value: float | None) -> float | None:
+        if value is None:
+            return None
+        if value != value or abs(value) == float("inf"):
+            raise InputError(field, value, "must be a finite number")
+        if abs(value) > maximum:
+            raise InputError(field, value, f"above the plausible maximum of {maximum:g} {unit}")
+        return value
+
+    return check
+
+
 # -- output ---------------------------------------------------------------------------------
 
 
@@ -238,11 +278,49 @@ def money(value: float) -> str:
     return _money(value)
 
 
+def _output_error(option: str, path: Path, exc: OSError) -> InputError:
+    """An output path that cannot be written, named as the user gave it (never the staging
+    folder or temporary file beside it)."""
+    blocker = next((p for p in (path, *path.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None and blocker != path:
+        return InputError(option, path, f"cannot be created: {blocker} is a file")
+    reason = (exc.strerror or type(exc).__name__).lower()
+    return InputError(option, path, f"cannot write there ({reason})")
+
+
+def check_out_folder(out: Path, option: str = "--out") -> None:
+    """Refuse an output folder that cannot be written *before* the work is done: a path under
+    a file, a file, a folder without write permission (:func:`staged_folder` checks again)."""
+    if out.exists() and not out.is_dir():
+        raise InputError(option, out, "exists and is not a folder")
+    blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise InputError(option, out, f"cannot be created: {blocker} is a file")
+    existing = next((p for p in (out, *out.parents) if p.exists()), None)
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(option, out, "cannot write there (permission denied)")
+
+
 @contextmanager
-def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
-    """Write to a temporary file beside ``path`` and rename it into place on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _writable(option: str, path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        raise _output_error(option, path, exc) from None
+
+
+@contextmanager
+def atomic_write(path: Path, mode: str = "w", *, option: str = "output file") -> Iterator[Any]:
+    """Write to a temporary file beside ``path`` and rename it into place on success.
+
+    ``option`` (e.g. ``--units-out``) names the path in the one-line error when it cannot be
+    written (under a file, no permission).
+    """
+    if path.is_dir():
+        raise InputError(option, path, "is a folder; give a file name")
+    with _writable(option, path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file the usual permissions
@@ -257,26 +335,40 @@ def atomic_write(path: Path, mode: str = "w") -> Iterator[Any]:
 
 
 @contextmanager
-def staged_folder(out: Path) -> Iterator[Path]:
+def staged_folder(out: Path, *, option: str = "--out") -> Iterator[Path]:
     """Yield an empty staging folder beside ``out``; when the block succeeds, move every file
     written there into ``out`` (a new ``out`` appears in one rename). On any error the staging
     folder is removed, so no half-written report is left behind.
+
+    Errors name ``out`` as the user gave it: a path under a file, a folder that cannot be
+    written. When ``out`` already holds files of the same names (an earlier report), they are
+    replaced and a ``note:`` line on stderr names them.
     """
-    parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    if out.exists() and not out.is_dir():
-        raise InputError("--out", str(out), "exists and is not a folder")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    check_out_folder(out, option)
+    with _writable(option, out):
+        parent = out.resolve().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(13, "Permission denied", str(out))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes the folder private; a report folder is not
     try:
         yield staging
-        if not out.exists():
-            os.replace(staging, out)
-        else:
-            for f in staging.iterdir():
-                os.replace(f, out / f.name)
+        with _writable(option, out):
+            if not out.exists():
+                os.replace(staging, out)
+            else:
+                replaced = sorted(f.name for f in staging.iterdir() if (out / f.name).exists())
+                for f in staging.iterdir():
+                    os.replace(f, out / f.name)
+                if replaced:
+                    typer.echo(
+                        f"note: replaced {len(replaced)} earlier file(s) in {out}: "
+                        + ", ".join(replaced),
+                        err=True,
+                    )
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

@@ -24,6 +24,18 @@ from housingcalc.cli._common import (
 )
 from housingcalc.errors import InputError
 
+#: The library's argument names → the options a user typed, so an error names what they wrote.
+OPTION_NAMES = {
+    "price": "--price",
+    "loan": "--loan",
+    "bank_loan": "--bank-loan",
+    "bank_rate": "--bank-rate",
+    "loan_rate": "--rate",
+    "term_years": "--term",
+    "interest_only_years": "--interest-only",
+    "tenure": "--tenure",
+}
+
 FORMATS = ("table", "json")
 
 
@@ -271,6 +283,15 @@ def afford(
         int,
         typer.Option("--interest-only", metavar="YEARS", help="Interest-only years (default 0)."),
     ] = 0,
+    bostotte: Annotated[
+        str,
+        typer.Option(
+            "--bostotte",
+            metavar="stable_income|always|never",
+            help="Count estimated bostøtte in the stress test: where income is stable "
+            "(Husbanken's startlån veileder), always, or never.",
+        ),
+    ] = "stable_income",
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(FORMATS, "table")] = "table",
@@ -278,6 +299,8 @@ def afford(
 ) -> None:
     """Start-loan capacity, maximum loan, grant need and the bank test for a household."""
     check_format(fmt, FORMATS)
+    if bostotte not in ("stable_income", "always", "never"):
+        raise InputError("--bostotte", bostotte, "must be stable_income, always or never")
     if tenure not in ("selveier", "borettslag"):
         raise InputError("--tenure", tenure, "must be selveier or borettslag")
     date = parse_date(at)
@@ -300,20 +323,25 @@ def afford(
         if v is not None
     }
     owner = (h.owner_costs or OwnerCosts()).model_copy(update=given) if given else None
-    result = assess(
-        h,
-        ps,
-        date,
-        price=_amount("--price")(price),
-        tenure="borettslag" if tenure == "borettslag" else "selveier",
-        loan=_amount("--loan")(loan),
-        owner_costs=owner,
-        bank_loan=_amount("--bank-loan")(bank_loan) or 0.0,
-        bank_rate=percent("--bank-rate")(bank_rate),
-        loan_rate=percent("--rate")(rate),
-        term_years=term,
-        interest_only_years=interest_only,
-    )
+    from housingcalc.cli.rent import as_options
+
+    h.check_born_by(date, "--at")  # nobody born after the date the case is assessed at
+    with as_options(OPTION_NAMES):
+        result = assess(
+            h,
+            ps,
+            date,
+            price=_amount("--price")(price),
+            tenure="borettslag" if tenure == "borettslag" else "selveier",
+            loan=_amount("--loan")(loan),
+            owner_costs=owner,
+            bank_loan=_amount("--bank-loan")(bank_loan) or 0.0,
+            bank_rate=percent("--bank-rate")(bank_rate),
+            loan_rate=percent("--rate")(rate),
+            term_years=term,
+            interest_only_years=interest_only,
+            housing_allowance_rule=bostotte,
+        )
     data = result.as_dict()
     if fmt == "json":
         echo_json(data)

@@ -10,6 +10,7 @@ import typer
 
 from housingcalc.cli._common import (
     ParamsOption,
+    bounded,
     check_format,
     echo_json,
     echo_table,
@@ -32,6 +33,7 @@ from housingcalc.cli.rent import (
     num,
 )
 from housingcalc.errors import InputError
+from housingcalc.limits import MAX_AREA_M2, MAX_TERM_YEARS
 
 if TYPE_CHECKING:
     from housingcalc.models.rent import (
@@ -100,7 +102,13 @@ def pv_model_cmd(
         ),
     ],
     area: Annotated[
-        float, typer.Option("--area", metavar="M2", help="Dwelling area, m² (for FDV per m²).")
+        float,
+        typer.Option(
+            "--area",
+            metavar="M2",
+            callback=bounded("--area", MAX_AREA_M2, "m²"),
+            help="Dwelling area, m² (for FDV per m²).",
+        ),
     ],
     fdv: FdvOpt = None,
     target_return: Annotated[
@@ -115,7 +123,10 @@ def pv_model_cmd(
     horizon: Annotated[
         float | None,
         typer.Option(
-            "--horizon", metavar="YEARS", help="Horizon H in years (Husbanken's value not found)."
+            "--horizon",
+            metavar="YEARS",
+            callback=bounded("--horizon", MAX_TERM_YEARS, "years"),
+            help="Horizon H in years (Husbanken's value not found).",
         ),
     ] = None,
     rent: Annotated[
@@ -227,7 +238,13 @@ def render_pv(r: PvGrantResult | PvRentResult) -> None:
 
 def per_m2_cmd(
     area: Annotated[
-        float, typer.Option("--area", metavar="M2", help="P-ROM area of the unit, m².")
+        float,
+        typer.Option(
+            "--area",
+            metavar="M2",
+            callback=bounded("--area", MAX_AREA_M2, "m²"),
+            help="P-ROM area of the unit, m².",
+        ),
     ],
     municipality: Annotated[
         str | None,

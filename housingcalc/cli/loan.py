@@ -60,6 +60,12 @@ def build_loan(
     from housingcalc.calc.loans import ExtraRepayment, Loan, RateChange, nominal_from_effective
     from housingcalc.units import parse_amount, parse_percent
 
+    if years is not None and terms is not None:
+        raise InputError(
+            "--terms",
+            terms,
+            f"conflicts with --years {years:g}: give the term once, as --years or as --terms",
+        )
     if (rate is None) == (effective_rate is None):
         raise InputError("--rate", rate, "give exactly one of --rate (nominal) or --effective-rate")
     if rate is not None:

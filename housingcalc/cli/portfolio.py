@@ -18,6 +18,7 @@ from housingcalc.cli._common import (
     AtOption,
     ParamsOption,
     check_format,
+    check_out_folder,
     echo_json,
     echo_table,
     fail,
@@ -35,7 +36,6 @@ from housingcalc.cli._common import (
 from housingcalc.errors import CollectedErrors, InputError
 from housingcalc.output import (
     cost_warning,
-    csv_text,
     kr,
     portfolio_cost,
     portfolio_projection,
@@ -65,6 +65,31 @@ RegisterArg = Annotated[
         show_default=False,
     ),
 ]
+AllErrorsOption = Annotated[
+    bool,
+    typer.Option(
+        "--all-errors",
+        help="List every error of the register one line each (by default more than 20 errors "
+        "are grouped: one line per rule with the count and the first rows).",
+    ),
+]
+ErrorsCsvOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--errors-csv",
+        metavar="FILE",
+        help="Write every error of the register to FILE (row, column, value, rule) as CSV.",
+    ),
+]
+CsvDialectOption = Annotated[
+    str,
+    typer.Option(
+        "--csv-dialect",
+        metavar="plain|excel-nb",
+        help="With -f csv: plain (comma, decimal point, UTF-8) or excel-nb (semicolon, "
+        "decimal comma, UTF-8 with BOM: opens directly in Norwegian Excel).",
+    ),
+]
 ScenarioOption = Annotated[
     Path | None,
     typer.Option(
@@ -85,10 +110,11 @@ def _analyse(
     params: Path | None,
     parts: tuple[str, ...],
     years: int | None = None,
+    all_errors: bool = False,
+    errors_csv: Path | None = None,
 ) -> tuple[Register, PortfolioResult]:
     from housingcalc.calc.portfolio import analyse_portfolio
     from housingcalc.models.portfolio import PortfolioAssumptions, load_assumptions
-    from housingcalc.registers import read_register
     from housingcalc.scenarios import resolve_example
 
     if scenario is not None:
@@ -103,7 +129,7 @@ def _analyse(
         a = a.model_copy(update={"projection": a.projection.model_copy(update={"years": years})})
     ps = load_params(params)
     progress("reading the register")
-    reg = read_register(resolve_example(register, ("register",)))
+    reg = _read(resolve_example(register, ("register",)), all_errors, errors_csv)
     progress("calculating")
     try:
         res = analyse_portfolio(
@@ -118,8 +144,34 @@ def _analyse(
     return reg, res
 
 
-def _csv(frame: pd.DataFrame) -> None:
-    typer.echo(csv_text(frame), nl=False)
+def _read(register: Path, all_errors: bool, errors_csv: Path | None) -> Register:
+    """Read the register; its errors grouped by rule at scale, or in full on request."""
+    import csv
+
+    from housingcalc.cli._common import atomic_write
+    from housingcalc.registers import RegisterErrors, read_register
+
+    try:
+        return read_register(register)
+    except RegisterErrors as exc:
+        lines = exc.details() if all_errors else list(exc.errors)
+        if errors_csv is not None:
+            with atomic_write(errors_csv) as fh:
+                w = csv.writer(fh, lineterminator="\n")
+                w.writerow(["row", "column", "value", "rule"])
+                w.writerows(exc.records)
+            lines.append(f"every error written to {errors_csv}")
+        elif exc.grouped and not all_errors:
+            lines.append("every error: add --all-errors, or --errors-csv FILE")
+        raise CollectedErrors(exc.source, lines) from None
+
+
+def _csv(frame: pd.DataFrame, dialect: str = "plain") -> None:
+    from housingcalc.registers import CSV_DIALECTS, frame_to_csv
+
+    if dialect not in CSV_DIALECTS:
+        raise InputError("--csv-dialect", dialect, f"must be one of {', '.join(CSV_DIALECTS)}")
+    typer.echo(frame_to_csv(frame, dialect), nl=False)
 
 
 # -- value ------------------------------------------------------------------------------------
@@ -141,19 +193,24 @@ def value(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
+    csv_dialect: CsvDialectOption = "plain",
 ) -> None:
     """Book, market and hidden value; grants still repayable, loans and net value."""
     check_format(fmt, TABLE_FORMATS)
     if by not in BY_CHOICES:
         raise InputError("--by", by, f"must be one of {', '.join(BY_CHOICES)}")
-    _, res = _analyse(register, scenario, at, params, ("value",))
+    _, res = _analyse(
+        register, scenario, at, params, ("value",), all_errors=all_errors, errors_csv=errors_csv
+    )
     v = res.valuation
     t = v.totals
     if fmt == "json":
         echo_json(portfolio_value(res, by))
         return
     if fmt == "csv":
-        _csv(v.per_unit)
+        _csv(v.per_unit, csv_dialect)
         return
     group = getattr(v, f"by_{by}")
     cols = (
@@ -193,18 +250,29 @@ def cost(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
+    csv_dialect: CsvDialectOption = "plain",
 ) -> None:
     """Cost by the Beregningsutvalget method (capital 4 % and maintenance floor 1.5 % of
     market value: seed values, unverified), in total and per unit."""
     check_format(fmt, TABLE_FORMATS)
-    _, res = _analyse(register, scenario, at, params, ("value", "cost"))
+    _, res = _analyse(
+        register,
+        scenario,
+        at,
+        params,
+        ("value", "cost"),
+        all_errors=all_errors,
+        errors_csv=errors_csv,
+    )
     c = res.cost
     assert c is not None
     if fmt == "json":
         echo_json(portfolio_cost(res))
         return
     if fmt == "csv":
-        _csv(c.per_unit_frame)
+        _csv(c.per_unit_frame, csv_dialect)
         return
     rows = [
         [k, str(int(r["units"])), kr(r["total"]), kr(r["per_unit"])] for k, r in c.table.iterrows()
@@ -226,17 +294,28 @@ def tariff(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
+    csv_dialect: CsvDialectOption = "plain",
 ) -> None:
     """The cost-covering tariff over the whole register and the gap to current rents."""
     check_format(fmt, TABLE_FORMATS)
-    _, res = _analyse(register, scenario, at, params, ("value", "tariff"))
+    _, res = _analyse(
+        register,
+        scenario,
+        at,
+        params,
+        ("value", "tariff"),
+        all_errors=all_errors,
+        errors_csv=errors_csv,
+    )
     tr = res.tariff
     assert tr is not None
     if fmt == "json":
         echo_json(portfolio_tariff(res))
         return
     if fmt == "csv":
-        _csv(tr.per_unit)
+        _csv(tr.per_unit, csv_dialect)
         return
     rows = [
         [
@@ -296,10 +375,22 @@ def project(
     at: AtOption = None,
     params: ParamsOption = None,
     fmt: Annotated[str, format_option(TABLE_FORMATS, "table")] = "table",
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
+    csv_dialect: CsvDialectOption = "plain",
 ) -> None:
     """Project values, costs, loans, grants and cash yearly, with sales and stress tests."""
     check_format(fmt, TABLE_FORMATS)
-    _, res = _analyse(register, scenario, at, params, ("value", "project"), years)
+    _, res = _analyse(
+        register,
+        scenario,
+        at,
+        params,
+        ("value", "project"),
+        years,
+        all_errors=all_errors,
+        errors_csv=errors_csv,
+    )
     ps = res.projection
     assert ps is not None
     start = res.units.at.year
@@ -307,7 +398,7 @@ def project(
         echo_json(portfolio_projection(res))
         return
     if fmt == "csv":
-        _csv(ps.base.yearly)
+        _csv(ps.base.yearly, csv_dialect)
         return
     y = ps.base.yearly
     rows = [
@@ -376,10 +467,13 @@ def report(
     ] = None,
     at: AtOption = None,
     params: ParamsOption = None,
+    all_errors: AllErrorsOption = False,
+    errors_csv: ErrorsCsvOption = None,
 ) -> None:
     """Write the portfolio report: HTML (charts inline), Excel workbook and JSON."""
     formats = parse_list(fmt, REPORT_FORMATS, "--format")
     langs = parse_langs(lang)
+    check_out_folder(out)  # before the work: a path under a file, no permission
     from housingcalc.reports.portfolio import (
         build_report,
         per_unit_frames,
@@ -388,7 +482,15 @@ def report(
         write_workbook,
     )
 
-    reg, res = _analyse(register, scenario, at, params, ("value", "cost", "tariff", "project"))
+    reg, res = _analyse(
+        register,
+        scenario,
+        at,
+        params,
+        ("value", "cost", "tariff", "project"),
+        all_errors=all_errors,
+        errors_csv=errors_csv,
+    )
     with_units = per_unit if per_unit is not None else reg.units <= PER_UNIT_AUTO_LIMIT
     frames = per_unit_frames(res) if with_units else None
     stem = register.stem
@@ -409,7 +511,7 @@ def report(
                 names.append(name)
             if "xlsx" in formats:
                 name = f"{stem}.{code}.xlsx"
-                write_workbook(rep, staging / name, per_unit=frames)
+                write_workbook(rep, staging / name, per_unit=frames, progress=progress)
                 names.append(name)
             if "json" in formats:
                 data = report_json(rep)
@@ -433,9 +535,22 @@ def report(
 
 def template(
     path: Annotated[
-        Path,
-        typer.Argument(metavar="FILE", help="Where to write: .csv or .xlsx.", show_default=False),
-    ],
+        Path | None,
+        typer.Argument(
+            metavar="FILE",
+            help="Where to write: .csv or .xlsx (default: register-template.csv, or .xlsx with "
+            "--xlsx).",
+            show_default=False,
+        ),
+    ] = None,
+    xlsx: Annotated[
+        bool,
+        typer.Option(
+            "--xlsx",
+            help="Write an Excel workbook: a note on every column, drop-down lists for the "
+            "coded columns, an example row and a sheet describing every column.",
+        ),
+    ] = False,
     lang: Annotated[
         str,
         typer.Option(
@@ -447,13 +562,17 @@ def template(
     ] = "en",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write an empty register to fill in (XLSX: with a sheet describing every column)."""
+    """Write an empty register to fill in (XLSX: documented, with drop-down lists)."""
     from housingcalc.registers import write_template
     from housingcalc.reports.i18n import check_lang
 
     code = check_lang(lang)
+    if path is None:
+        path = Path("register-template.xlsx" if xlsx else "register-template.csv")
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise InputError("FILE", str(path), "must end in .csv or .xlsx")
+    if xlsx and path.suffix.lower() != ".xlsx":
+        raise InputError("FILE", str(path), "must end in .xlsx with --xlsx")
     if path.exists() and not force:
         fail(f"{path}: exists (use --force to overwrite)")
     write_template(path, lang=code)

@@ -16,6 +16,7 @@ from housingcalc.cli._common import (
     AtOption,
     ParamsOption,
     atomic_write,
+    bounded,
     check_format,
     echo_json,
     echo_table,
@@ -26,6 +27,7 @@ from housingcalc.cli._common import (
     percent,
 )
 from housingcalc.errors import InputError
+from housingcalc.limits import MAX_AMOUNT, MAX_AREA_M2, MAX_TERM_YEARS
 from housingcalc.units import parse_amount, parse_percent
 
 if TYPE_CHECKING:
@@ -184,7 +186,12 @@ YearOpt = Annotated[
 ]
 LifeOpt = Annotated[
     float | None,
-    typer.Option("--life", metavar="YEARS", help="Economic life for the annuity method, e.g. 40."),
+    typer.Option(
+        "--life",
+        metavar="YEARS",
+        callback=bounded("--life", MAX_TERM_YEARS, "years"),
+        help="Economic life for the annuity method, e.g. 40.",
+    ),
 ]
 TermsOpt = Annotated[
     str | None,
@@ -195,6 +202,7 @@ FdvOpt = Annotated[
     typer.Option(
         "--fdv",
         metavar="KR_PER_M2",
+        callback=bounded("--fdv", MAX_AMOUNT, "kr per m²"),
         help="FDV (management, operation, maintenance), kr per m² a year.",
     ),
 ]
@@ -276,7 +284,13 @@ def unit_rent(
         ),
     ] = None,
     area: Annotated[
-        float | None, typer.Option("--area", metavar="M2", help="Dwelling area, m².")
+        float | None,
+        typer.Option(
+            "--area",
+            metavar="M2",
+            callback=bounded("--area", MAX_AREA_M2, "m²"),
+            help="Dwelling area, m².",
+        ),
     ] = None,
     fdv: FdvOpt = None,
     capital_method: MethodOpt = None,
@@ -408,7 +422,9 @@ def read_csv(path: Path, what: str) -> pd.DataFrame:
     """A CSV file (comma or semicolon; with semicolons, decimal commas are read too)."""
     import pandas as pd
 
-    text = path.read_text("utf-8-sig")
+    from housingcalc.inputs import read_text_file
+
+    text = read_text_file(path, legacy=True)  # one reader: BOM, UTF-16, cp1252 as registers
     first = text.splitlines()[0] if text.strip() else ""
     if not first:
         raise InputError(what, str(path), "the file is empty")
@@ -517,8 +533,10 @@ def tariff_cmd(
             at=date,
         )
     if units_out is not None:
-        with atomic_write(units_out) as fh:
-            result.per_unit.to_csv(fh, index=False)
+        with atomic_write(units_out, option="--units-out") as fh:
+            from housingcalc.tabular import neutralise_frame  # unit ids must not run as formulas
+
+            neutralise_frame(result.per_unit).to_csv(fh, index=False)
     if fmt == "json":
         from housingcalc.output import stock_tariff as tariff_json
 

@@ -15,6 +15,7 @@ import typer
 from housingcalc.cli._common import (
     ParamsOption,
     SetOption,
+    check_out_folder,
     load_params,
     out_option,
     parse_langs,
@@ -83,6 +84,7 @@ def run(
         langs = _full_report_langs(lang, family_langs)
     else:
         langs = ()
+    check_out_folder(out)  # before the work: a path under a file, no permission
     progress("reading the scenario")
     loaded = load_scenario_with(scenario, sets or ())
     model, source, stem = loaded.scenario, loaded.source, loaded.stem

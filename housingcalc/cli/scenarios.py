@@ -37,7 +37,7 @@ def new(
         if example not in names and f"{example}.yaml" not in names:
             fail(f"--from = {example!r}: no packaged example of that name ({', '.join(names)})")
         text = example_text(example if example in names else f"{example}.yaml")
-    with atomic_write(path) as fh:
+    with atomic_write(path, option="PATH") as fh:
         fh.write(text)
     typer.echo(f"wrote {path}")
     typer.echo(f"next: edit it, then `housingcalc validate {path}` and `housingcalc run {path}`")

@@ -27,9 +27,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from housingcalc.errors import InputError
+from housingcalc.limits import MAX_AGE, MAX_DATE, MIN_DATE, date_rule
 
 __all__ = [
     "Adult",
@@ -94,27 +95,26 @@ def _parse_date(v: object) -> object:
 
 
 def _parse_amount(v: object) -> object:
-    """Amounts may be written ``25000``, ``25 000`` or ``25_000``; negative is refused."""
-    if isinstance(v, bool):
-        raise ValueError("must be an amount in NOK")
-    if isinstance(v, str):
-        text = v.strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
-        if text.lower().endswith("kr"):
-            text = text[:-2]
+    """Amounts as :func:`housingcalc.units.parse_amount` reads them (``25 000``, ``25_000``;
+    negative, ambiguous and implausibly large amounts refused)."""
+    from housingcalc.units import parse_amount
+
+    if isinstance(v, (str, int, float)):
         try:
-            v = float(text.replace(",", "."))
-        except ValueError:
-            raise ValueError("must be an amount in NOK, e.g. 25000") from None
-    if isinstance(v, (int, float)):
-        if v != v or v in (float("inf"), float("-inf")):
-            raise ValueError("must be a finite amount")
-        if v < 0:
-            raise ValueError("must be ≥ 0")
+            return parse_amount(v, "amount")
+        except InputError as exc:
+            raise ValueError(exc.rule) from None
     return v
 
 
-Month = Annotated[dt.date, BeforeValidator(_parse_month)]
-Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+def _in_range(d: dt.date) -> dt.date:
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise ValueError(date_rule())
+    return d
+
+
+Month = Annotated[dt.date, BeforeValidator(_parse_month), AfterValidator(_in_range)]
+Date = Annotated[dt.date, BeforeValidator(_parse_date), AfterValidator(_in_range)]
 Amount = Annotated[float, BeforeValidator(_parse_amount)]
 
 _CONFIG = ConfigDict(extra="forbid", frozen=True)
@@ -127,7 +127,7 @@ class Person(BaseModel):
 
     name: str | None = Field(None, description="Optional name or label, shown in reports.")
     birth_date: Date | None = Field(None, description="Date of birth (YYYY-MM-DD).")
-    age: Annotated[int, Field(ge=0, le=120)] | None = Field(
+    age: Annotated[int, Field(ge=0, le=MAX_AGE)] | None = Field(
         None, description="Age in whole years at household.reference_date (if no birth_date)."
     )
     sex: Sex | None = Field(
@@ -393,6 +393,8 @@ class Household(BaseModel):
                         "an age needs household.reference_date (or give birth_date)",
                     )
         ref = self.reference_date
+        if ref is not None:
+            self.check_born_by(ref, "reference_date")
         adult_births = [birth_date_of(a, ref) for a in self.adults]
         oldest = min(adult_births)
         for i, c in enumerate(self.children):
@@ -421,6 +423,28 @@ class Household(BaseModel):
                         f"unknown item; use one of {', '.join(sorted(_ITEM_NAMES))}",
                     )
         return self
+
+    def check_born_by(self, date: dt.date, what: str) -> None:
+        """Refuse a person born after ``date`` (the case's date: the reference date, a
+        scenario's move-in, ``--at``) or older than :data:`~housingcalc.limits.MAX_AGE` then.
+
+        ``what`` names the date in the message (``move_in``, ``--at``).
+        """
+        for where, p in self.persons():
+            if p.birth_date is None:
+                continue
+            if p.birth_date > date:
+                raise InputError(
+                    f"{where}.birth_date",
+                    p.birth_date.isoformat(),
+                    f"born after {what} ({date.isoformat()}); list only people already born",
+                )
+            if add_years(p.birth_date, MAX_AGE) < date:
+                raise InputError(
+                    f"{where}.birth_date",
+                    p.birth_date.isoformat(),
+                    f"older than {MAX_AGE} years at {what} ({date.isoformat()}): implausible",
+                )
 
     @property
     def size(self) -> int:

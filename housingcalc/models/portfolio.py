@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from housingcalc.errors import InputError
+from housingcalc.limits import MAX_AMOUNT, MAX_AREA_M2, MAX_DATE, MIN_DATE
 from housingcalc.models.rent import Basis, CapitalMethod
 from housingcalc.units import parse_percent
 
@@ -52,7 +53,10 @@ Share = Annotated[float, _percent(100.0)]
 Change = Annotated[float, _percent(50.0, -50.0)]
 #: A yearly change, or a path of them (one per projection year; the last repeats).
 ChangePath = Change | Annotated[list[Change], Field(min_length=1, max_length=60)]
-Money = Annotated[float, Field(ge=0)]
+#: NOK, ≥ 0 and at most the plausible maximum (housingcalc.limits).
+Money = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+#: kr per m², > 0 and at most the plausible maximum.
+PerM2 = Annotated[float, Field(gt=0, le=MAX_AMOUNT)]
 
 
 class _Model(BaseModel):
@@ -63,7 +67,7 @@ class SizeBand(_Model):
     """A size class for units whose register row has no ``size_class``: area ≤ max_area_m2."""
 
     name: Annotated[str, Field(min_length=1)]
-    max_area_m2: Annotated[float, Field(gt=0)] | None = None
+    max_area_m2: Annotated[float, Field(gt=0, le=MAX_AREA_M2)] | None = None
 
 
 def _default_bands() -> tuple[SizeBand, ...]:
@@ -77,8 +81,8 @@ def _default_bands() -> tuple[SizeBand, ...]:
 class MarketAssumptions(_Model):
     """Market value default (kr/m² × area by district) and its growth."""
 
-    price_per_m2: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
-    default_price_per_m2: Annotated[float, Field(gt=0)] | None = None
+    price_per_m2: dict[str, PerM2] = Field(default_factory=dict)
+    default_price_per_m2: PerM2 | None = None
     price_growth: ChangePath = 0.0
     source: str = "municipality's own estimate"
 
@@ -172,7 +176,7 @@ class ReinvestmentAssumptions(_Model):
     area_m2: Annotated[float, Field(gt=0, le=1000)] = 60.0
     district: str | None = None
     #: None: the district's (or the default) kr/m² grown by the price path to the year
-    price_per_m2: Annotated[float, Field(gt=0)] | None = None
+    price_per_m2: PerM2 | None = None
     size_class: str | None = None
     standard: str = "normal"
     rent_monthly_per_m2: Money = 160.0
@@ -246,6 +250,28 @@ class BeregningsutvalgetAssumptions(_Model):
     capital_rate: Percent | None = None
     maintenance_rate: Percent | None = None
     administration_per_unit: Money = 0.0
+    #: administration as a lump sum a year (instead of per unit × units served)
+    administration_total: Money | None = None
+    #: the units administration serves (default: every unit in the register)
+    administration_units: Annotated[int, Field(ge=1)] | None = None
+    #: rented-in net cost as a lump sum a year (lease + maintenance + other − rent), replacing
+    #: the register's rented-in units; ``rented_in_units`` is then the count it covers
+    rented_in_net_cost_total: float | None = None
+    rented_in_units: Annotated[int, Field(ge=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_way(self) -> BeregningsutvalgetAssumptions:
+        if self.administration_total is not None and self.administration_per_unit:
+            raise ValueError(
+                "beregningsutvalget.administration_total: give it or administration_per_unit, "
+                "not both"
+            )
+        if (self.rented_in_net_cost_total is None) != (self.rented_in_units is None):
+            raise ValueError(
+                "beregningsutvalget.rented_in_net_cost_total and rented_in_units: give both "
+                "or neither"
+            )
+        return self
 
 
 class PortfolioAssumptions(_Model):
@@ -254,7 +280,7 @@ class PortfolioAssumptions(_Model):
     name: str = "portfolio"
     description: str = ""
     #: the date values are measured at (book value depreciation, grant write-down, parameters)
-    valuation_date: dt.date
+    valuation_date: Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)]
     municipality: str | None = None
     market: MarketAssumptions = Field(default_factory=MarketAssumptions)
     defaults: RegisterDefaults = Field(default_factory=RegisterDefaults)
@@ -314,12 +340,11 @@ def load_assumptions(path: str | Any) -> PortfolioAssumptions:
     from housingcalc.errors import ScenarioError
 
     p = Path(path)
+    from housingcalc.inputs import read_text_file
     from housingcalc.yamlio import load_yaml
 
-    try:
-        raw = load_yaml(p.read_text("utf-8"), str(p))  # YamlError is a one-line ScenarioError
-    except UnicodeDecodeError:
-        raise ScenarioError(str(p), "file", "must be UTF-8 text") from None
+    # one reader for every input file; YamlError is a one-line ScenarioError
+    raw = load_yaml(read_text_file(p), str(p))
     if not isinstance(raw, dict):
         raise ScenarioError(
             str(p), "file", "must be a mapping of keys (see scenarios/portfolio-example.yaml)"
@@ -332,6 +357,8 @@ def load_assumptions(path: str | Any) -> PortfolioAssumptions:
         err = exc.errors()[0]
         loc = ".".join(str(x) for x in err["loc"]) or "(file)"
         msg = str(err["msg"]).removeprefix("Value error, ")
+        msg = msg.replace("Input should be less than or equal to", "must be ≤")
+        msg = msg.replace("Input should be greater than or equal to", "must be ≥")
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
         value = err.get("input")

@@ -23,6 +23,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -32,6 +33,7 @@ from pydantic import (
 )
 
 from housingcalc.errors import InputError
+from housingcalc.limits import MAX_DATE, MIN_DATE, date_rule
 from housingcalc.models.household import Household
 from housingcalc.units import parse_amount, parse_percent
 
@@ -42,6 +44,7 @@ __all__ = [
     "Dwelling",
     "EstablishmentGrantTerms",
     "Financing",
+    "HousingAllowance",
     "HusbankenLoan",
     "Municipality",
     "Purchase",
@@ -124,8 +127,18 @@ Rate = Annotated[float, _percent_factory(25.0)]
 Growth = Annotated[float, _percent_factory(20.0, -20.0)]
 #: A share, 0–100 %.
 Share = Annotated[float, _percent_factory(100.0)]
-#: A month (held as the first day of the month).
-Month = Annotated[dt.date, BeforeValidator(_month)]
+
+
+def _in_range(d: dt.date) -> dt.date:
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise ValueError(date_rule())
+    return d
+
+
+#: A month (held as the first day of the month), 1900–2100.
+Month = Annotated[dt.date, BeforeValidator(_month), AfterValidator(_in_range)]
+#: A date of the case, 1900–2100.
+CaseDate = Annotated[dt.date, AfterValidator(_in_range)]
 
 
 # -- parts ------------------------------------------------------------------------------------
@@ -139,7 +152,7 @@ class Dwelling(BaseModel):
     price: PositiveAmount = Field(
         description="Year-0 price: the appraised value (takst) at move-in, NOK."
     )
-    appraisal_date: dt.date | None = Field(
+    appraisal_date: CaseDate | None = Field(
         default=None, description="Date of the appraisal; defaults to the move-in month."
     )
     area_m2: Annotated[float, Field(gt=0, le=500)] = Field(
@@ -171,8 +184,8 @@ class RentalGrant(BaseModel):
     model_config = _FROZEN
 
     amount: Amount
-    paid: dt.date = Field(description="Payout date: write-down counts full years from here.")
-    committed: dt.date | None = Field(
+    paid: CaseDate = Field(description="Payout date: write-down counts full years from here.")
+    committed: CaseDate | None = Field(
         default=None,
         description="Commitment date: fixes the write-down rule (before 2018: 5 %/20 years; "
         "from 2018: 3.3 %/30 years). Defaults to the payout date.",
@@ -195,7 +208,7 @@ class Municipality(BaseModel):
     model_config = _FROZEN
 
     acquisition_cost: PositiveAmount = Field(description="What the unit cost the municipality.")
-    acquired: dt.date
+    acquired: CaseDate
     book_value: Amount = Field(description="Book value at move-in (bokført verdi), NOK.")
     land_share: Share = Field(
         default=0.0, description="Share of the acquisition cost that is land (not depreciated)."
@@ -215,6 +228,16 @@ class Municipality(BaseModel):
         default=0.0, description="Share of billed rent never paid, below 100 %."
     )
     sale_costs: Amount = Field(default=0.0, description="Seller's costs of the sale, NOK.")
+    replacement_cost: Amount | None = Field(
+        default=None,
+        description="Cost of an equivalent unit bought at the sale to keep serving the waiting "
+        "list (today's money, grown with the price growth to the sale); enters the sell case.",
+    )
+    accounting_view: Literal["straight_line", "minimum_repayment"] = Field(
+        default="straight_line",
+        description="The yearly cost of keeping the unit in the operating account: straight-line "
+        "depreciation, or the minimum repayment on its Husbanken loan (kommuneloven § 14-18).",
+    )
     discount_rate: Rate = Field(
         description="Yearly rate for the present value of selling vs keeping (nominal, monthly)."
     )
@@ -452,6 +475,26 @@ class Assumptions(BaseModel):
         return self
 
 
+class HousingAllowance(BaseModel):
+    """Husbanken's housing allowance (bostøtte) on the path, as tenant and as owner."""
+
+    model_config = _FROZEN
+
+    applied: bool = Field(
+        default=True,
+        description="The household applies for bostøtte; false = 'not applied for' (none counted).",
+    )
+    stress_test: Literal["stable_income", "always", "never"] = Field(
+        default="stable_income",
+        description="Count the estimated bostøtte as income in the start-loan stress test: "
+        "stable_income (Husbanken's startlån veileder: only where the income is stable), "
+        "always, or never.",
+    )
+    adapted_home: bool = Field(
+        default=False, description="The home is adapted for a disabled household member."
+    )
+
+
 #: A language code as a key of ``name``/``description``: ``nb``, ``en``, ``fa_AF`` …
 LangCode = Annotated[str, Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
 
@@ -478,6 +521,7 @@ class Scenario(BaseModel):
     rent: RentPhase
     purchase: Purchase
     financing: Financing = Financing()
+    housing_allowance: HousingAllowance = HousingAllowance()
     assumptions: Assumptions = Assumptions()
 
     @model_validator(mode="before")
@@ -518,6 +562,10 @@ class Scenario(BaseModel):
                 "(common_costs_month, municipal_fees_year, insurance_year, maintenance_year, "
                 "electricity_month)"
             )
+        try:  # the household file's own check, at the case's date
+            self.household.check_born_by(self.move_in, "move_in")
+        except InputError as exc:
+            raise InputError(f"household.{exc.field}", exc.value, exc.rule) from None
         p = self.purchase
         if isinstance(p.month, dt.date):
             if p.month < self.move_in:

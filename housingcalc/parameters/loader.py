@@ -8,7 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from housingcalc.errors import ParameterError
+from housingcalc.errors import InputFileError, ParameterError
+from housingcalc.inputs import read_text_file
 from housingcalc.parameters.schema import ParameterFile, check_value
 from housingcalc.yamlio import YamlError, load_yaml
 
@@ -97,9 +98,9 @@ def read_folder(
         if path.is_file() and path.suffix in (".yaml", ".yml"):
             rel = path.relative_to(folder).as_posix()
             try:
-                text = path.read_text("utf-8")
-            except UnicodeDecodeError:
-                raise ParameterError(f"{path}: not UTF-8 text") from None
+                text = read_text_file(path)  # the one reader of input files (issue 11)
+            except InputFileError as exc:
+                raise ParameterError(str(exc)) from None
             name = name_from_path(rel)
             parsed = parse_file(text, str(path))
             if packaged is not None and name in packaged:

@@ -125,6 +125,11 @@ class KeyFigures(BaseModel):
     breakeven_rate_rise: float | None
     shortfall_months: int
     shortfall_total: float
+    housing_allowance_applied: bool
+    housing_allowance_now: float
+    housing_allowance_after: float | None  # first month as owner
+    housing_allowance_after_first_year: float | None  # mean a month, first year as owner
+    housing_allowance_in_test: float | None  # counted in the purchase month's stress test
 
 
 class Risk(BaseModel):
@@ -177,6 +182,7 @@ class YearRow(BaseModel):
     income_after_tax: float
     living_costs: float
     housing_cost: float
+    housing_allowance: float
     surplus: float
     savings: float
     dwelling_value: float
@@ -228,6 +234,8 @@ class NoJobSection(BaseModel):
     earliest_month: dt.date | None
     margin_first_year: float | None
     months_in_deficit: int | None
+    housing_allowance_first_year: float | None = None
+    in_programme: bool = True  # the household is in the introduction programme
 
 
 class MunicipalitySection(BaseModel):
@@ -346,91 +354,23 @@ def _key(r: RentToOwnResult) -> KeyFigures:
         stress_rate=p.stress_rate if p else None,
         max_start_loan=p.max_start_loan if p else None,
         breakeven_rate_rise=p.breakeven_rate_rise if p else None,
-        shortfall_months=int((short > 0.5).sum()),
+        shortfall_months=r.shortfall_months,
         shortfall_total=float(short.sum()),
+        housing_allowance_applied=r.scenario.housing_allowance.applied,
+        housing_allowance_now=float(tl.housing_allowance[0]),
+        housing_allowance_after=float(tl.housing_allowance[idx]) if idx is not None else None,
+        housing_allowance_after_first_year=float(tl.housing_allowance[idx : idx + 12].mean())
+        if idx is not None
+        else None,
+        housing_allowance_in_test=float(r.tests.housing_allowance[list(r.tests.index).index(idx)])
+        if idx is not None and idx in list(r.tests.index)
+        else None,
     )
 
 
-def _risks(r: RentToOwnResult, key: KeyFigures) -> list[Risk]:
-    out: list[Risk] = []
-    sens = r.sensitivity
-    if r.purchase is not None:
-        rise = key.breakeven_rate_rise
-        severity: Literal["ok", "watch", "serious"] = (
-            "ok" if rise is None or rise >= 0.03 else "watch" if rise >= 0.01 else "serious"
-        )
-        out.append(
-            Risk(
-                code="rates",
-                severity=severity,
-                numbers={
-                    "rise": rise,
-                    "rate": (key.start_loan_rate + rise)
-                    if rise is not None and key.start_loan_rate
-                    else None,
-                },
-            )
-        )
-        worst = sens.ladder[-1] if sens.ladder else None
-        if worst is not None and worst.rise > 0:
-            out.append(
-                Risk(
-                    code="rates_deficit",
-                    severity="serious" if worst.deficit else "ok",
-                    numbers={
-                        "rise": worst.rise,
-                        "cost": worst.monthly_cost_first_year,
-                        "margin": worst.margin_first_year,
-                    },
-                )
-            )
-    nj = sens.no_job
-    if nj.dropped_streams:
-        out.append(
-            Risk(
-                code="no_job",
-                severity="serious" if nj.earliest_month is None else "watch",
-                numbers={"month": nj.earliest_month.isoformat() if nj.earliest_month else None},
-            )
-        )
-        if nj.margin_first_year is not None:
-            out.append(
-                Risk(
-                    code="no_job_after",
-                    severity="serious" if nj.margin_first_year < 0 else "watch",
-                    numbers={"margin": nj.margin_first_year},
-                )
-            )
-    low = next((g for g in sens.price_growth if g.case == "low"), None)
-    base = next((g for g in sens.price_growth if g.case == "base"), None)
-    if low is not None and base is not None and r.purchase is not None:
-        years = max([y for y in base.net_equity if y <= 10] or list(base.net_equity) or [0])
-        if years:
-            out.append(
-                Risk(
-                    code="prices",
-                    severity="serious" if low.net_equity.get(years, 0.0) < 0 else "watch",
-                    numbers={
-                        "growth": low.growth,
-                        "years": float(years),
-                        "equity_low": low.net_equity.get(years),
-                        "equity_base": base.net_equity.get(years),
-                    },
-                )
-            )
-    if key.shortfall_months:
-        out.append(
-            Risk(
-                code="shortfall",
-                severity="serious",
-                numbers={"months": float(key.shortfall_months), "total": key.shortfall_total},
-            )
-        )
-    sl = r.scenario.financing.start_loan
-    if r.purchase is not None and sl.rate_type == "fixed" and sl.fixed_years is not None:
-        end = r.timeline.month[min(r.purchase.index + 12 * sl.fixed_years, len(r.timeline) - 1)]
-        out.append(Risk(code="fixed_end", severity="watch", numbers={"month": end.isoformat()}))
-    return out
+def _risks(r: RentToOwnResult) -> list[Risk]:
+    """The risks calc.risks found (the rules and thresholds live there)."""
+    return [Risk(code=x.code, severity=x.severity, numbers=x.numbers) for x in r.risks]
 
 
 def _years(r: RentToOwnResult) -> list[YearRow]:
@@ -457,6 +397,7 @@ def _years(r: RentToOwnResult) -> list[YearRow]:
                 income_after_tax=float(np.mean(tl.income_after_tax[start:end])),
                 living_costs=float(np.mean(tl.living_costs[start:end])),
                 housing_cost=float(np.mean(tl.housing_cost[start:end])),
+                housing_allowance=float(np.mean(tl.housing_allowance[start:end])),
                 surplus=float(np.mean(tl.surplus[start:end])),
                 savings=float(tl.savings[last]),
                 dwelling_value=float(tl.dwelling_value[last]),
@@ -537,18 +478,51 @@ def _municipality(r: RentToOwnResult) -> MunicipalitySection | None:
         Row(label=N_("Seller's costs"), value=m.sale_costs),
         Row(label=N_("Cash to the municipality"), value=m.net_cash),
         Row(label=N_("Book value at the sale"), value=m.book_value),
-        Row(label=N_("Accounting gain (price − book value)"), value=m.accounting_gain),
+        Row(label=N_("Accounting gain (price − costs − book value)"), value=m.accounting_gain),
         Row(label=N_("Rent income given up, first year (collected)"), value=m.rent_given_up_yearly),
         Row(
             label=N_("Rent income given up over the horizon (undiscounted)"),
             value=m.rent_given_up_total,
         ),
+        Row(
+            label=N_("Keeping: Husbanken loan still owed at the horizon"),
+            value=m.loan_balance_at_horizon,
+        ),
+        Row(
+            label=N_("Keeping: rental-housing grant not yet written down at the horizon"),
+            value=m.grant_repayable_at_horizon,
+        ),
+        Row(label=N_("Keeping: cash from a sale at the horizon"), value=m.cash_at_horizon),
         Row(label=N_("Present value of keeping and letting the unit"), value=m.pv_keep),
+        *(
+            [
+                Row(label=N_("Selling: cost of a replacement unit"), value=m.replacement_cost),
+                Row(
+                    label=N_("Selling: present value of letting the replacement"),
+                    value=m.pv_replacement,
+                ),
+            ]
+            if m.replacement_cost
+            else []
+        ),
         Row(label=N_("Present value of selling now"), value=m.pv_sell),
         Row(label=N_("Net present value of selling rather than keeping"), value=m.npv_sell_vs_keep),
         Row(
             label=N_("Establishment grant to the household (grant budget)"),
             value=m.establishment_grant_given,
+        ),
+        Row(
+            label=N_(
+                "Keeping, first year: rent less FDV, administration, interest and depreciation"
+            )
+            if m.accounting_view == "straight_line"
+            else N_(
+                "Keeping, first year: rent less FDV, administration, interest and minimum "
+                "repayment (kommuneloven § 14-18)"
+            ),
+            value=m.operating_result_straight_line
+            if m.accounting_view == "straight_line"
+            else m.operating_result_minimum_repayment,
         ),
     ]
     return MunicipalitySection(
@@ -722,7 +696,21 @@ def _charts(r: RentToOwnResult, lang: str, gettext: Callable[[str], str]) -> Cha
             series=[
                 Series(_("Rent, then owning"), tl.housing_cost),
                 Series(_("Renting on"), tl.rent_only_housing_cost, dashed=True),
-                Series(_("Available for housing"), tl.available, dashed=True, color="#009E73"),
+                Series(
+                    _("Available for housing"),
+                    tl.available + tl.housing_allowance,
+                    dashed=True,
+                    color="#009E73",
+                ),
+                *(
+                    [
+                        Series(
+                            _("Housing allowance (bostøtte)"), tl.housing_allowance, color="#E69F00"
+                        )
+                    ]
+                    if r.scenario.housing_allowance.applied
+                    else []
+                ),
             ],
             marker_x=marker,
             marker_label=marker_label,
@@ -750,7 +738,9 @@ def _charts(r: RentToOwnResult, lang: str, gettext: Callable[[str], str]) -> Cha
     if r.sensitivity.ladder and p is not None:
         rows = r.sensitivity.ladder
         end = min(p.index + 12, len(tl))
-        available = float(tl.available[p.index : end].mean())
+        available = float(
+            (tl.available[p.index : end] + tl.housing_allowance[p.index : end]).mean()
+        )
         labels = [
             _("Today's path")
             if row.rise == 0
@@ -795,6 +785,9 @@ def build_context(
     sens = result.sensitivity
     nj = sens.no_job
     years = sorted({y for g in sens.price_growth for y in g.net_equity})
+    from housingcalc.calc.risks import in_introduction_programme
+
+    in_programme = in_introduction_programme(result)
     return HouseholdReport(
         meta=Meta(
             scenario_name=s.name_in(code),
@@ -809,7 +802,7 @@ def build_context(
             horizon_years=s.assumptions.horizon_years,
         ),
         key=key,
-        risks=_risks(result, key),
+        risks=_risks(result),
         charts=_charts(result, code, t.gettext)
         if charts
         else Charts(monthly_cost="", equity="", rate_ladder=""),
@@ -842,11 +835,13 @@ def build_context(
         ],
         comparison_years=years,
         no_job=NoJobSection(
-            applies=nj.dropped_streams > 0,
+            applies=nj.dropped_streams > 0 and in_programme,
+            in_programme=in_programme,
             dropped_streams=nj.dropped_streams,
             earliest_month=nj.earliest_month,
             margin_first_year=nj.margin_first_year,
             months_in_deficit=nj.months_in_deficit,
+            housing_allowance_first_year=nj.housing_allowance_first_year,
         ),
         municipality=_municipality(result),
         assumptions=_assumptions(s),
@@ -879,6 +874,7 @@ def key_figures(result: RentToOwnResult) -> dict[str, Any]:
     nj = result.sensitivity.no_job
     out["no_job_earliest_month"] = nj.earliest_month.isoformat() if nj.earliest_month else None
     out["no_job_margin_first_year"] = _r2(nj.margin_first_year)
+    out["no_job_housing_allowance_first_year"] = _r2(nj.housing_allowance_first_year)
     for c in result.comparison:
         out[f"net_wealth_own_{c.years}y"] = _r2(c.net_wealth_own)
         out[f"net_wealth_rent_{c.years}y"] = _r2(c.net_wealth_rent)

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from housingcalc.reports.household import SourceRow
+from housingcalc.tabular import neutralise_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,6 +92,8 @@ class Table(BaseModel):
     total: list[Cell] | None = None
     note: str = ""
     row_kinds: list[ColumnKind] | None = None
+    #: a key per row (e.g. the Beregningsutvalget line), for the workbook's formulas
+    row_keys: list[str] | None = None
 
     def kind(self, row: int, column: int) -> ColumnKind:
         kind = self.columns[column].kind
@@ -204,6 +208,10 @@ BU_LABELS = {
     "net_cost_rented_in": "Net cost, rented-in units",
     "administration": "Administration",
     "total": "Total",
+    "net_operating_before_capital": (
+        "Memo: net operating cost before capital (actual maintenance + other costs − rent "
+        "income, owned units)"
+    ),
 }
 
 YEARLY_LABELS: dict[str, tuple[str, ColumnKind]] = {
@@ -388,7 +396,9 @@ def _cost(
             ("per_unit", "Per unit a year", "nok"),
         ),
         gt,
-    )
+    ).model_copy(update={"row_keys": [str(k) for k in table["line"]]})
+    owned = res.units.frame["owned"].to_numpy(bool)
+    basis = float(res.units.frame["market_value"].to_numpy("float64")[owned].sum())
     figs = [
         Figure(
             key="capital_rate",
@@ -402,11 +412,25 @@ def _cost(
             value=c.maintenance_rate,
             kind="pct",
         ),
+        Figure(
+            key="capital_basis",
+            label=gt("Market value of the owned units (basis)"),
+            value=basis,
+            kind="nok",
+        ),
+        Figure(
+            key="administration_per_unit",
+            label=gt("Administration per unit a year"),
+            value=c.administration_per_unit,
+            kind="nok",
+        ),
         Figure(key="total", label=gt("Total cost a year"), value=c.total, kind="nok"),
         Figure(
             key="per_unit",
             label=gt("Per unit a year"),
-            value=float(c.table["per_unit"].to_numpy("float64")[-1]),  # the total line
+            value=float(
+                c.table["per_unit"].to_numpy("float64")[list(c.table.index).index("total")]
+            ),
             kind="nok",
         ),
     ]
@@ -1012,7 +1036,9 @@ def per_unit_frames(res: PortfolioResult) -> dict[str, pd.DataFrame]:
     """Per-unit tables (sheet name → frame) for the workbook, when asked for."""
     out = {"Units - valuation": res.valuation.per_unit}
     if res.cost is not None:
-        out["Units - Beregningsutvalget"] = res.cost.per_unit_frame
+        bu = res.cost.per_unit_frame
+        market = res.units.frame["market_value"].reindex(bu.index)
+        out[BU_UNITS] = _with_market(bu, market)
     if res.tariff is not None:
         out["Units - tariff"] = res.tariff.per_unit
     if res.projection is not None:
@@ -1020,6 +1046,29 @@ def per_unit_frames(res: PortfolioResult) -> dict[str, pd.DataFrame]:
         if len(res.projection.base.sales):
             out["Units - sales"] = res.projection.base.sales
     return out
+
+
+#: The per-unit Beregningsutvalget sheet (its formulas are written by :meth:`_Sheets.bu_units`).
+BU_UNITS = "Units - Beregningsutvalget"
+#: Defined names of the input cells the formulas refer to.
+INPUT_NAMES = {
+    "capital_rate": "CapitalRate",
+    "maintenance_rate": "MaintenanceRate",
+    "administration_per_unit": "AdminPerUnit",
+    "capital_basis": "CapitalBasis",
+}
+
+
+def _with_market(bu: pd.DataFrame, market: pd.Series) -> pd.DataFrame:
+    out = bu.copy()
+    out.insert(1, "market_value", market)
+    return out
+
+
+def _col(j: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return str(xl_col_to_name(j))
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
@@ -1035,11 +1084,16 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def write_workbook(
-    report: PortfolioReport, path: Path, *, per_unit: dict[str, pd.DataFrame] | None = None
+    report: PortfolioReport,
+    path: Path,
+    *,
+    per_unit: dict[str, pd.DataFrame] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
     """Write the Excel workbook: one sheet per table, numbers as numbers with formats.
 
-    Written to a temporary file beside ``path`` and renamed into place.
+    Written to a temporary file beside ``path`` and renamed into place. ``progress`` is told
+    of each per-unit sheet as it is written (they are what takes time at scale).
     """
     import os
     import tempfile
@@ -1051,7 +1105,9 @@ def write_workbook(
     os.close(fd)
     try:
         wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "nan_inf_to_errors": True})
-        _write_sheets(wb, report, per_unit or {})
+        _write_sheets(wb, report, per_unit or {}, progress or (lambda _: None))
+        if progress is not None and per_unit:
+            progress("saving the workbook")
         wb.close()
         umask = os.umask(0)
         os.umask(umask)
@@ -1061,6 +1117,12 @@ def write_workbook(
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _text(ws: Any, row: int, col: int, text: str, fmt: Any = None) -> None:
+    """Every text cell of the workbook: through :func:`housingcalc.tabular.neutralise_cell`
+    (a unit id ``=HYPERLINK(…)`` from a register stays text)."""
+    ws.write_string(row, col, neutralise_cell(text), fmt)
 
 
 class _Sheets:
@@ -1081,11 +1143,112 @@ class _Sheets:
             for k, v in EXCEL_FORMATS.items()
         }
         self.total_text = wb.add_format({"bold": True, "top": 1})
+        self.names: set[str] = set()
+        self.date = wb.add_format({"num_format": "yyyy-mm-dd"})
+        self.report: PortfolioReport | None = None
+        self.input_sheet = ""
+        self.bu_sheet = ""
+        self.bu_rows = 0
+        self.bu_cols: dict[str, str] = {}
 
     def sheet(self, name: str) -> Any:
-        return self.wb.add_worksheet(_sheet_name(name, self.used))
+        ws = self.wb.add_worksheet(_sheet_name(name, self.used))
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # as wide as one page, as many pages down as it takes
+        return ws
 
-    def table(self, t: Table) -> None:
+    def inputs(self, report: PortfolioReport) -> None:
+        """The parameters the formulas use, each a defined name, with where it came from."""
+        gt = self.gt
+        figs = {f.key: f for f in report.cost_figures}
+        if not figs:
+            return
+        ws = self.sheet(gt("Inputs"))
+        self.input_sheet = ws.name
+        ws.write_string(0, 0, gt("Parameter"), self.bold)
+        ws.write_string(0, 1, gt("Value"), self.bold)
+        ws.write_string(0, 2, gt("Source"), self.bold)
+        ws.set_column(0, 0, 44)
+        ws.set_column(1, 1, 18)
+        ws.set_column(2, 2, 110)
+        ws.freeze_panes(1, 0)
+        rates = list(report.cost_unverified)
+        sources = {
+            "capital_rate": rates[0] if rates else "",
+            "maintenance_rate": rates[1] if len(rates) > 1 else "",
+            "administration_per_unit": gt(
+                "The scenario's beregningsutvalget.administration_per_unit"
+            ),
+            "capital_basis": gt(
+                "The register: market values of the owned units (defaults applied to empty cells)"
+            ),
+        }
+        row = 1
+        for key, name in INPUT_NAMES.items():
+            fig = figs.get(key)
+            if fig is None or not isinstance(fig.value, (int, float)):
+                continue
+            ws.write_string(row, 0, fig.label)
+            ws.write_number(row, 1, float(fig.value), self.fmts.get(fig.kind))
+            ws.write_string(row, 2, sources[key])
+            self.wb.define_name(name, f"='{ws.name}'!$B${row + 1}")
+            self.names.add(name)
+            row += 1
+
+    def bu_units(self, name: str, frame: pd.DataFrame) -> None:
+        """Per-unit Beregningsutvalget with live formulas: capital = rate × market value,
+        calculated maintenance = MAX(actual, floor × market value), net = the sum."""
+        ws = self.sheet(name)
+        self.bu_sheet = ws.name
+        cols = list(frame.columns)
+        for j, c in enumerate(cols):
+            ws.write_string(0, j, str(c), self.bold)
+            ws.set_column(j, j, 16)
+        ws.freeze_panes(1, 1)
+        ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
+        at = {c: _col(j) for j, c in enumerate(cols)}
+        live = {"CapitalRate", "MaintenanceRate"} <= self.names
+        nok = self.fmts["nok"]
+        data = {c: frame[c].tolist() for c in cols}
+        for i in range(len(frame)):
+            r = i + 2  # the spreadsheet's row
+            for j, c in enumerate(cols):
+                v = data[c][i]
+                if c == "unit_id":
+                    ws.write_string(i + 1, j, str(v))
+                    continue
+                if v is None or v != v:
+                    continue
+                value = round(float(v), 2)
+                formula = None
+                if live and c == "capital_cost":
+                    formula = f"=CapitalRate*{at['market_value']}{r}"
+                elif live and c == "maintenance_calculated":
+                    formula = (
+                        f"=MAX({at['maintenance_actual']}{r},"
+                        f"MaintenanceRate*{at['market_value']}{r})"
+                    )
+                elif live and c == "net_cost":
+                    formula = (
+                        f"={at['capital_cost']}{r}+{at['maintenance_calculated']}{r}"
+                        f"+{at['other_costs']}{r}-{at['rent_income']}{r}"
+                    )
+                if formula is not None:
+                    ws.write_formula(i + 1, j, formula, nok, value)
+                else:
+                    ws.write_number(i + 1, j, value, nok)
+        self.bu_rows = len(frame)
+        self.bu_cols = at
+
+    def cost_table(self, t: Table) -> None:
+        """The Beregningsutvalget lines with formulas where calc's line is that arithmetic
+        (checked here against calc's own figure, so a line calc computes otherwise keeps its
+        value): capital = CapitalRate × CapitalBasis, the owned lines as sums of the per-unit
+        sheet, the net lines and the total as sums of the lines, per unit = total ÷ units."""
+        if t.row_keys is None:
+            self.table(t)
+            return
         ws = self.sheet(t.sheet)
         ws.write_string(0, 0, t.title, self.title)
         if t.note:
@@ -1093,6 +1256,90 @@ class _Sheets:
         r0 = 2
         for j, c in enumerate(t.columns):
             ws.write_string(r0, j, c.label, self.bold)
+            ws.set_column(j, j, 60 if j == 0 else 18)
+        ws.freeze_panes(r0 + 1, 1)
+        keys = t.row_keys
+        row_of = {k: r0 + 2 + n for n, k in enumerate(keys)}  # spreadsheet rows
+        value = {k: float(t.rows[n][2] or 0.0) for n, k in enumerate(keys)}
+        units = {k: float(t.rows[n][1] or 0.0) for n, k in enumerate(keys)}
+        figs = {f.key: f.value for f in (self.report.cost_figures if self.report else [])}
+
+        def close(a: float, b: float) -> bool:
+            return abs(a - b) < 0.005
+
+        def sum_of(parts: Sequence[str]) -> tuple[str, float] | None:
+            got = [p for p in parts if p in row_of]
+            if not got:
+                return None
+            return "=" + "+".join(f"C{row_of[p]}" for p in got), sum(value[p] for p in got)
+
+        per, cols, sheet = self.bu_rows, self.bu_cols, self.bu_sheet
+
+        def column_sum(c: str, sign: str = "") -> tuple[str, float] | None:
+            if not per or c not in cols:
+                return None
+            return f"={sign}SUM('{sheet}'!{cols[c]}2:{cols[c]}{per + 1})", float("nan")
+
+        candidates: dict[str, tuple[str, float] | None] = {
+            "capital_cost": (
+                (
+                    "=CapitalRate*CapitalBasis",
+                    float(figs["capital_rate"] or 0) * float(figs["capital_basis"] or 0),
+                )
+                if {"CapitalRate", "CapitalBasis"} <= self.names
+                and isinstance(figs.get("capital_basis"), (int, float))
+                else None
+            ),
+            "maintenance_calculated": column_sum("maintenance_calculated"),
+            "other_costs": column_sum("other_costs"),
+            "rent_income": column_sum("rent_income", "-"),
+            "net_cost_owned": sum_of(
+                ["capital_cost", "maintenance_calculated", "other_costs", "rent_income"]
+            ),
+            "net_cost_rented_in": sum_of(["rented_in_costs", "rented_in_rent_income"]),
+            "administration": (
+                (
+                    f"=AdminPerUnit*B{row_of['administration']}",
+                    float(figs.get("administration_per_unit") or 0) * units["administration"],
+                )
+                if "AdminPerUnit" in self.names and "administration" in row_of
+                else None
+            ),
+            "total": sum_of(["net_cost_owned", "net_cost_rented_in", "administration"]),
+        }
+        nok, num = self.fmts["nok"], self.fmts["int"]
+        bold_nok, bold_text = self.total_fmts["nok"], self.total_text
+        all_units = units.get("total", 0.0)
+        for n, k in enumerate(keys):
+            i = r0 + 1 + n
+            r = i + 1
+            row = t.rows[n]
+            is_total = k == "total"
+            ws.write_string(i, 0, str(row[0]), bold_text if is_total else None)
+            ws.write_number(i, 1, units[k], self.total_fmts["int"] if is_total else num)
+            fmt = bold_nok if is_total else nok
+            v = round(value[k], 2)
+            cand = candidates.get(k)
+            if cand is not None and (cand[1] != cand[1] or close(cand[1], value[k])):
+                ws.write_formula(i, 2, cand[0], fmt, v)
+            else:
+                ws.write_number(i, 2, v, fmt)
+            p = float(row[3] or 0.0)
+            if units[k] and close(value[k] / units[k], p):
+                ws.write_formula(i, 3, f"=C{r}/B{r}", fmt, round(p, 2))
+            elif all_units and close(value[k] / all_units, p) and "total" in row_of:
+                ws.write_formula(i, 3, f"=C{r}/$B${row_of['total']}", fmt, round(p, 2))
+            else:
+                ws.write_number(i, 3, round(p, 2), fmt)
+
+    def table(self, t: Table) -> None:
+        ws = self.sheet(t.sheet)
+        _text(ws, 0, 0, t.title, self.title)
+        if t.note:
+            _text(ws, 1, 0, t.note, self.note)
+        r0 = 2
+        for j, c in enumerate(t.columns):
+            _text(ws, r0, j, c.label, self.bold)
             width = 34 if c.kind == "text" and j == 0 else max(12, min(30, len(c.label) + 2))
             ws.set_column(j, j, width)
         ws.freeze_panes(r0 + 1, 1)
@@ -1102,27 +1349,31 @@ class _Sheets:
             is_total = t.total is not None and n == len(rows) - 1
             for j, v in enumerate(row):
                 if isinstance(v, str):
-                    ws.write_string(i, j, v, self.total_text if is_total else None)
+                    _text(ws, i, j, v, self.total_text if is_total else None)
                 elif v is not None:
-                    fmt = (self.total_fmts if is_total else self.fmts).get(t.kind(n, j))
-                    ws.write_number(i, j, float(v), fmt)
+                    kind = t.kind(n, j)
+                    fmt = (self.total_fmts if is_total else self.fmts).get(kind)
+                    # to the øre; the format rounds to the krone for display only
+                    ws.write_number(i, j, round(float(v), 2) if kind == "nok" else float(v), fmt)
+        if t.rows:
+            ws.autofilter(r0, 0, r0 + len(t.rows), len(t.columns) - 1)
 
     def figure(self, ws: Any, row: int, col: int, fig: Figure) -> None:
         if isinstance(fig.value, (int, float)) and fig.kind != "text":
             ws.write_number(row, col, float(fig.value), self.fmts.get(fig.kind))
         elif fig.value is not None:
-            ws.write_string(row, col, str(fig.value))
+            _text(ws, row, col, str(fig.value))
 
     def summary(self, report: PortfolioReport) -> None:
         gt = self.gt
         ws = self.sheet(gt("Summary"))
         ws.set_column(0, 0, 48)
         ws.set_column(1, 1, 20)
-        ws.write_string(0, 0, f"{report.title}: {report.scenario}", self.title)
-        ws.write_string(1, 0, gt("Valuation date"))
-        ws.write_string(1, 1, report.valuation_date.isoformat())
-        ws.write_string(2, 0, gt("Register"))
-        ws.write_string(2, 1, report.register_source)
+        _text(ws, 0, 0, f"{report.title}: {report.scenario}", self.title)
+        _text(ws, 1, 0, gt("Valuation date"))
+        ws.write_datetime(1, 1, dt.datetime.combine(report.valuation_date, dt.time()), self.date)
+        _text(ws, 2, 0, gt("Register"))
+        _text(ws, 2, 1, report.register_source)
         r = 4
         for section, figs in (
             (gt("Valuation"), report.key_figures),
@@ -1132,15 +1383,15 @@ class _Sheets:
         ):
             if not figs:
                 continue
-            ws.write_string(r, 0, section, self.bold)
+            _text(ws, r, 0, section, self.bold)
             r += 1
             for fig in figs:
-                ws.write_string(r, 0, fig.label)
+                _text(ws, r, 0, fig.label)
                 self.figure(ws, r, 1, fig)
                 r += 1
             r += 1
         for line in report.cost_unverified:
-            ws.write_string(r, 0, line, self.note)
+            _text(ws, r, 0, line, self.note)
             r += 1
 
     def frame(self, name: str, frame: pd.DataFrame) -> None:
@@ -1151,7 +1402,7 @@ class _Sheets:
         cols = list(frame.columns)
         writers: list[tuple[int, list[Any], Any, Any]] = []
         for j, c in enumerate(cols):
-            ws.write_string(0, j, str(c), self.bold)
+            _text(ws, 0, j, str(c), self.bold)
             ws.set_column(j, j, 14)
             kind = frame[c].dtype.kind
             if kind in "fiu":
@@ -1163,7 +1414,7 @@ class _Sheets:
                 writers.append((j, frame[c].tolist(), ws.write_boolean, None))
             else:
                 text = [None if v is None or v != v else str(v) for v in frame[c].tolist()]
-                writers.append((j, text, ws.write_string, None))
+                writers.append((j, text, partial(_text, ws), None))
         ws.freeze_panes(1, 1)
         for i in range(len(frame)):
             for j, data, write, fmt in writers:
@@ -1177,19 +1428,19 @@ class _Sheets:
         for j, (h, w) in enumerate(
             ((gt("Section"), 22), (gt("Assumption"), 48), (gt("Value"), 40))
         ):
-            ws.write_string(0, j, h, self.bold)
+            _text(ws, 0, j, h, self.bold)
             ws.set_column(j, j, w)
         for i, fig in enumerate(report.assumptions, start=1):
-            ws.write_string(i, 0, fig.section)
-            ws.write_string(i, 1, fig.label)
+            _text(ws, i, 0, fig.section)
+            _text(ws, i, 1, fig.label)
             self.figure(ws, i, 2, fig)
 
     def lines(self, name: str, heading: str, lines: Sequence[str]) -> None:
         ws = self.sheet(name)
         ws.set_column(0, 0, 120)
-        ws.write_string(0, 0, heading, self.bold)
+        _text(ws, 0, 0, heading, self.bold)
         for i, line in enumerate(lines, start=1):
-            ws.write_string(i, 0, line)
+            _text(ws, i, 0, line)
 
     def sources(self, report: PortfolioReport) -> None:
         from housingcalc.reports.render import Formatter
@@ -1208,7 +1459,7 @@ class _Sheets:
             ("Notes", 70),
         )
         for j, (h, w) in enumerate(heads):
-            ws.write_string(0, j, gt(h), self.bold)
+            _text(ws, 0, j, gt(h), self.bold)
             ws.set_column(j, j, w)
         for i, s in enumerate(report.sources, start=1):
             refs = "; ".join(f"{title} <{href}>" for title, href in s.references)
@@ -1226,12 +1477,22 @@ class _Sheets:
                 )
             ):
                 if text:
-                    ws.write_string(i, j, text)
+                    _text(ws, i, j, text)
 
 
-def _write_sheets(wb: Any, report: PortfolioReport, per_unit: dict[str, pd.DataFrame]) -> None:
+def _write_sheets(
+    wb: Any,
+    report: PortfolioReport,
+    per_unit: dict[str, pd.DataFrame],
+    progress: Callable[[str], None],
+) -> None:
     w = _Sheets(wb, report.lang)
+    w.report = report
     w.summary(report)
+    w.inputs(report)
+    if BU_UNITS in per_unit:  # before the lines that sum it
+        progress(f"sheet {w.gt(BU_UNITS)!r}: {len(per_unit[BU_UNITS])} rows")
+        w.bu_units(w.gt(BU_UNITS), per_unit[BU_UNITS])
     tables = list(report.valuation_tables)
     if report.cost_table is not None:
         tables.append(
@@ -1244,9 +1505,14 @@ def _write_sheets(wb: Any, report: PortfolioReport, per_unit: dict[str, pd.DataF
     if report.cohort_table is not None:
         tables.append(report.cohort_table)
     for t in tables:
-        w.table(t)
+        if t.key == "cost":
+            w.cost_table(t)
+        else:
+            w.table(t)
     for name, frame in per_unit.items():
-        w.frame(w.gt(name), frame)
+        if name != BU_UNITS:
+            progress(f"sheet {w.gt(name)!r}: {len(frame)} rows")
+            w.frame(w.gt(name), frame)
     w.assumptions(report)
     for t in report.assumption_tables:
         w.table(t)

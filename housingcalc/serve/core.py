@@ -57,10 +57,10 @@ def params() -> ParameterSet:
 def decode_text(data: bytes, source: str) -> str:
     if len(data) > MAX_SCENARIO_BYTES:
         raise InputError(source, f"{len(data)} bytes", f"larger than {MAX_SCENARIO_BYTES} bytes")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise file_error(source, "not UTF-8 text") from None
+    from housingcalc.inputs import decode_text as decode  # the one input reader (issue 11)
+
+    text, _encoding = decode(data, source)
+    return text
 
 
 def file_error(source: str, rule: str) -> ScenarioError:
@@ -186,11 +186,18 @@ def register_suffix(filename: str) -> str:
     return suffix
 
 
-def examples() -> list[tuple[str, str]]:
-    """(file name, title) of each packaged rent-to-own example, the built-in one first."""
+def examples(lang: str) -> list[tuple[str, str]]:
+    """(file name, title in ``lang``) of each packaged rent-to-own example, the built-in one
+    first (a name given in several languages shows in the page's language)."""
     from housingcalc.scenarios import describe_examples
 
-    return describe_examples()
+    out = []
+    for file, _title in describe_examples():
+        name = example_raw(file)[0].get("name")
+        if isinstance(name, dict):
+            name = name.get(lang) or next(iter(name.values()), file)
+        out.append((file, str(name or file)))
+    return out
 
 
 # -- solve, compare, the family page: from the caseworker-decision library where present ------
@@ -240,28 +247,35 @@ def compare_offers(
             "--offer", "", "give at least one offer (e.g. --offer purchase.price_rule=year0)"
         )
     result = compare_(raw, [split_offer(o) for o in offers], params())
-    return comparison_json(result, source=source, scenario_name=scenario_name)
-
-
-def family_page_available() -> bool:
-    return True
+    data = comparison_json(result, source=source, scenario_name=scenario_name)
+    return {**data, "stale": stale_values()}
 
 
 def family_languages() -> dict[str, str]:
-    """The family page's languages, ``{code: name in that language}``, for the choice."""
+    """``{code: name in itself}`` of the family page's languages (nb, en, uk, ar, ti, …)."""
     from housingcalc.reports.family import family_language_names
 
     return family_language_names()
 
 
-def family_html(scenario: Scenario, source: str, lang: str) -> str:
-    """The family's one-page summary (``run --format family``) in one of its languages."""
-    from housingcalc.calc.rent_to_own import run_rent_to_own
-    from housingcalc.reports.family import parse_family_langs, render_family_page
+def family_html(scenario: Scenario, source: str, lang: str, raw: dict[str, Any]) -> str:
+    """The family's one-page summary in one of :func:`family_languages`, as
+    ``housingcalc run --format family --lang LANG`` writes it."""
+    from housingcalc.reports.family import parse_family_langs
+    from housingcalc.reports.household import produce_report
 
-    del source  # the page names the scenario, not its file
-    (code,) = parse_family_langs(lang)[:1]
-    return render_family_page(run_rent_to_own(scenario, params().fresh()), code)
+    langs = parse_family_langs(lang)
+    files = produce_report(
+        scenario,
+        params(),
+        langs=(),
+        formats=("family",),
+        source=source,
+        raw=raw,
+        family_langs=langs[:1],
+    )
+    (text,) = files.values()
+    return text
 
 
 def compare(variants: list[dict[str, Any]], lang: str) -> dict[str, Any]:

@@ -152,9 +152,7 @@ def _case_context(
         "source": source,
         "variants": variants,
         "solve_targets": core.solve_targets(),
-        "family_page": core.family_page_available(),
-        "family_languages": core.family_languages() if core.family_page_available() else {},
-        "family_lang": lang,
+        "family_languages": core.family_languages(),
         **verdict,
     }
 
@@ -189,7 +187,7 @@ def index(request: Request, lang: str | None = None, example: str | None = None)
     return render(
         "workspace.html.j2",
         code,
-        examples=core.examples(),
+        examples=core.examples(code),
         chosen=source,
         **_case_context(raw, source, code, []),
     )
@@ -205,7 +203,7 @@ async def index_with_case(request: Request, lang: str | None = None) -> Response
     return render(
         "workspace.html.j2",
         code,
-        examples=core.examples(),
+        examples=core.examples(code),
         chosen=source,
         **_case_context(raw, source, code, _variants(variant_texts)),
     )
@@ -339,14 +337,14 @@ async def report(request: Request) -> Response:
 
 @router.post("/ui/family", response_class=HTMLResponse)
 async def family(request: Request) -> Response:
-    """The family's one-page summary (when this build has it), in the language chosen for it
-    (any of the family page's languages; default: the workspace's)."""
+    """The family's one-page summary (when this build has it)."""
     fields, _ = await _form(request)
-    lang = fields.get("family_lang") or _lang_of(fields.get("lang"))
+    lang = _lang_of(fields.get("lang"))
     raw = form.case_from_form(fields)
     source = fields.get("source", "case")
     scenario = core.scenario_from_raw(raw, source)
-    return HTMLResponse(core.family_html(scenario, source, lang))
+    family_lang = fields.get("family_lang") or lang
+    return HTMLResponse(core.family_html(scenario, source, family_lang, raw))
 
 
 # -- the stock --------------------------------------------------------------------------------

@@ -195,8 +195,8 @@ def test_bad_input(args: list[str], message: str) -> None:
 
 
 def test_missing_method_and_rate() -> None:
-    assert "--capital-method = None: is required" in _error([*SEED, "--rate", "3.5%"])
-    assert "--rate = None: give a rate" in _error([*SEED, "-m", "return"])
+    assert "--capital-method: is required" in _error([*SEED, "--rate", "3.5%"])
+    assert "--rate: give a rate" in _error([*SEED, "-m", "return"])
 
 
 def test_no_options_prints_help() -> None:

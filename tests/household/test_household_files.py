@@ -205,7 +205,7 @@ def test_cli_afford_bad_options_exit_2() -> None:
     r = runner.invoke(app, ["afford", path, "--tenure", "leasehold"])
     assert r.exit_code == 2 and "--tenure" in r.stderr
     r = runner.invoke(app, ["afford", path, "--price", "3000000", "--bank-loan", "1000000"])
-    assert r.exit_code == 2 and "bank_rate" in r.stderr
+    assert r.exit_code == 2 and "--bank-rate" in r.stderr  # the option typed (issue 11)
 
 
 def test_cli_afford_help() -> None:

@@ -326,3 +326,125 @@ def test_template_command(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "exists (use --force to overwrite)" in result.stderr
     result = runner.invoke(app, ["portfolio", "template", str(tmp_path / "x.ods")])
     assert result.exit_code == 2 and "must end in .csv or .xlsx" in result.stderr
+
+
+def _many_bad_rows(tmp_path: Path) -> Path:
+    """30 units with no area: more errors than are listed one by one."""
+    rows = "".join(f"U{i},,1,1\n" for i in range(30))
+    p = tmp_path / "bad.csv"
+    p.write_text("unit_id,area_m2,book_value,market_value\n" + rows, "utf-8")
+    return p
+
+
+def test_many_errors_are_grouped_and_given_in_full_on_request(tmp_path: Path) -> None:
+    p = _many_bad_rows(tmp_path)
+    result = runner.invoke(app, ["portfolio", "value", str(p)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {p}: area_m2: required (the unit's area in m²): 30 row(s): 2, 3, 4, 5, 6, … "
+        "(row 2: area_m2 = '')",
+        f"error: {p}: 30 error(s) in 30 row(s) in all",
+        f"error: {p}: every error: add --all-errors, or --errors-csv FILE",
+    ]
+    result = runner.invoke(app, ["portfolio", "value", str(p), "--all-errors"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 30
+    assert lines[29] == f"error: {p}: row 31, area_m2 = '': required (the unit's area in m²)"
+    out = tmp_path / "errors.csv"
+    result = runner.invoke(app, ["portfolio", "tariff", str(p), "--errors-csv", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == f"error: {p}: every error written to {out}"
+    with out.open(encoding="utf-8") as fh:
+        records = list(csv.reader(fh))
+    assert records[0] == ["row", "column", "value", "rule"]
+    assert records[1] == ["2", "area_m2", "", "required (the unit's area in m²)"]
+    assert len(records) == 31
+
+
+@pytest.mark.parametrize("lang", ["en", "nb"])
+def test_xlsx_template_round_trips_through_portfolio_value(tmp_path: Path, lang: str) -> None:
+    from openpyxl import load_workbook
+
+    from housingcalc.registers import SPEC, template_rows
+
+    path = tmp_path / "register.xlsx"
+    result = runner.invoke(app, ["portfolio", "template", "--xlsx", str(path), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[3]]
+    canonical = [r["canonical"] for r in template_rows(lang)]
+    assert headers == [r["column"] for r in template_rows(lang)]
+    # a note on every header cell; the example row above the header; drop-downs for codes
+    assert all(c.comment is not None and c.comment.text for c in ws[3])
+    assert ws.cell(row=2, column=1).value == SPEC["unit_id"].example
+    lists = {
+        next(iter(dv.sqref.ranges)).min_col: dv.formula1
+        for dv in ws.data_validations.dataValidation
+    }
+    for name in ("tenure", "status", "grant_rule"):
+        col = canonical.index(name) + 1
+        assert lists[col] == '"' + ",".join(SPEC[name].choices) + '"'
+    # fill two units below the header as a user would, and value them
+    units = [
+        {
+            "unit_id": "K-1",
+            "area_m2": 50,
+            "book_value": 1_000_000,
+            "market_value": 2_000_000,
+            "tenure": "owned",
+            "status": "let",
+            "loan_balance": 400_000,
+        },
+        {
+            "unit_id": "K-2",
+            "area_m2": 70,
+            "book_value": 1_500_000,
+            "market_value": 3_500_000,
+            "tenure": "owned",
+            "status": "vacant",
+        },
+    ]
+    for i, unit in enumerate(units, start=4):
+        for name, v in unit.items():
+            ws.cell(row=i, column=canonical.index(name) + 1, value=v)
+    wb.save(path)
+    result = runner.invoke(
+        app, ["portfolio", "value", str(path), "--at", "2026-01-01", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["units"] == 2
+    assert data["book_value"] == 1_000_000 + 1_500_000
+    assert data["market_value"] == 2_000_000 + 3_500_000
+    assert data["hidden_value"] == (2_000_000 + 3_500_000) - (1_000_000 + 1_500_000)
+    assert data["loan_balance"] == 400_000
+
+
+def test_csv_for_norwegian_excel_and_formula_cells_made_inert(tmp_path: Path) -> None:
+    # a district named like a formula, as an export might carry it
+    text = Path(REGISTER).read_text("utf-8").replace(",Sentrum,", ",=1+2,", 1)
+    reg = tmp_path / "r.csv"
+    reg.write_text(text, "utf-8")
+    result = runner.invoke(
+        app,
+        ["portfolio", "value", str(reg), "-s", SCENARIO, "-f", "csv", "--csv-dialect", "excel-nb"],
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("\ufeff")
+    lines = out[1:].splitlines()
+    header = lines[0].split(";")
+    assert "unit_id" in header and "market_value" in header
+    first = dict(zip(header, lines[1].split(";"), strict=True))
+    # decimal comma, two decimals; no thousands separator
+    assert first["market_value"].count(",") == 1 and "." not in first["market_value"]
+    assert len(first["market_value"].split(",")[1]) == 2
+    plain = runner.invoke(app, ["portfolio", "value", str(reg), "-s", SCENARIO, "-f", "csv"])
+    rows = list(csv.DictReader(plain.stdout.splitlines()))
+    assert float(first["market_value"].replace(",", ".")) == float(rows[0]["market_value"])
+    districts = {r["district"] for r in rows}
+    assert "'=1+2" in districts and "=1+2" not in districts
+    bad = runner.invoke(app, ["portfolio", "value", REGISTER, "-f", "csv", "--csv-dialect", "x"])
+    assert bad.exit_code == 2

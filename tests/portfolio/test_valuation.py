@@ -96,10 +96,53 @@ def test_beregningsutvalget_table_matches_hand_computation(
     assert t["net_cost_rented_in"] == pytest.approx(138_000 - 108_000)
     assert t["administration"] == 12_000
     assert r.total == pytest.approx(307_500 + 30_000 + 12_000)
-    assert r.table.loc["total", "per_unit"] == pytest.approx(349_500 / 4)
-    assert r.table["per_unit"].iloc[:5].sum() != 0
+    # per unit by the units each line covers (A, B, C owned; D rented in)
+    per_unit = r.table["per_unit"]
+    assert r.table.loc["capital_cost", "units"] == 3
+    assert per_unit["capital_cost"] == pytest.approx(332_000 / 3)
+    assert per_unit["net_cost_owned"] == pytest.approx(307_500 / 3)
+    assert r.table.loc["net_cost_rented_in", "units"] == 1
+    assert per_unit["net_cost_rented_in"] == pytest.approx(30_000 / 1)
+    assert per_unit["administration"] == pytest.approx(3_000)  # 12 000 over the 4 units served
+    assert per_unit["total"] == pytest.approx(349_500 / 4)
+    # memo: before capital, actual maintenance + other − rent of the owned units (not in total)
+    # A 10 000 + 15 000 − 120 000; B 70 000 + 20 000 − 0 (vacant); C 6 000 + 10 000 − 84 000
+    before = (10_000 + 15_000 - 120_000) + (70_000 + 20_000) + (6_000 + 10_000 - 84_000)
+    assert t["net_operating_before_capital"] == pytest.approx(before)
+    assert per_unit["net_operating_before_capital"] == pytest.approx(before / 3)
+    assert r.total == pytest.approx(
+        t["net_cost_owned"] + t["net_cost_rented_in"] + t["administration"]
+    )
     per = r.per_unit_frame.set_index("unit_id")
     assert per.loc["A", "net_cost"] == pytest.approx(100_000 + 37_500 + 15_000 - 120_000)
+
+
+def test_administration_and_rented_in_as_lump_sums(small_units: Units) -> None:
+    r = beregningsutvalget_cost(
+        small_units,
+        capital_rate=0.04,
+        maintenance_rate=0.015,
+        administration_total=50_000,
+        administration_units=10,
+        rented_in_net_cost_total=240_000,
+        rented_in_units=8,
+    )
+    t, per_unit, units = r.table["total"], r.table["per_unit"], r.table["units"]
+    assert t["administration"] == 50_000 and units["administration"] == 10
+    assert per_unit["administration"] == pytest.approx(5_000)
+    # the lump sum replaces the register's rented-in unit (D)
+    assert t["net_cost_rented_in"] == 240_000 and units["net_cost_rented_in"] == 8
+    assert per_unit["net_cost_rented_in"] == pytest.approx(30_000)
+    assert units["total"] == 3 + 8
+    assert r.total == pytest.approx(307_500 + 240_000 + 50_000)
+    assert per_unit["total"] == pytest.approx((307_500 + 240_000 + 50_000) / 11)
+
+
+def test_lump_sums_need_their_counterparts() -> None:
+    from housingcalc.errors import InputError
+
+    with pytest.raises((ValueError, InputError)):
+        small_assumptions(beregningsutvalget={"administration_total": 1, "rented_in_units": 2})
 
 
 def test_scenario_overrides_the_seed_rates(params: ParameterSet) -> None:

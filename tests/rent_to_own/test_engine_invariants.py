@@ -1,7 +1,7 @@
 """Invariants of the rent-to-own engine (calc/rent_to_own.py), on the built-in example and on
 variations of it drawn by Hypothesis.
 
-- cash reconciles every month: available = housing cost + saved + spent more, and
+- cash reconciles every month: available + bostøtte = housing cost + saved + spent more, and
   savings[t] − savings[t − 1] = saved[t] − equity used[t] + shortfall[t];
 - net equity = value − loans − grant still repayable (0 while renting);
 - the purchase never happens in a month whose stress test fails;
@@ -32,8 +32,16 @@ def _run(**changes: object) -> RentToOwnResult:
 
 def assert_reconciles(r: RentToOwnResult) -> None:
     tl = r.timeline
-    # each month's money: what is available is spent on housing, saved, or spent on more
-    np.testing.assert_allclose(tl.available, tl.housing_cost + tl.saved + tl.spent_more, atol=1e-6)
+    # each month's money: what is available (with bostøtte) is spent on housing, saved, or
+    # spent on more
+    np.testing.assert_allclose(
+        tl.available + tl.housing_allowance,
+        tl.housing_cost + tl.saved + tl.spent_more,
+        atol=1e-6,
+    )
+    assert (tl.housing_allowance >= 0).all()
+    if not r.scenario.housing_allowance.applied:
+        assert (tl.housing_allowance == 0).all()
     np.testing.assert_allclose(
         tl.available, tl.income_after_tax - tl.living_costs - tl.other_fixed_costs, atol=1e-6
     )
@@ -276,6 +284,6 @@ def test_municipality_sale_reconciles() -> None:
     assert m.net_cash == pytest.approx(
         m.price - m.husbanken_loan_repaid - m.grant_repaid - m.sale_costs
     )
-    assert m.accounting_gain == pytest.approx(m.price - m.book_value)
+    assert m.accounting_gain == pytest.approx(m.price - m.sale_costs - m.book_value)
     # the 2018 grant rule: 3.3 % per full year from payout (1 Apr 2019) to the sale (Oct 2026)
     assert m.grant_repaid == pytest.approx(528_000 * (1 - 0.033 * 7))

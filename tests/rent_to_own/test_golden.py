@@ -55,15 +55,48 @@ def test_builtin_example_matches_the_reviewed_golden_numbers() -> None:
         _compare(name, expected, now["key_figures"][name])
 
 
+def _moved(name: str, old: Any, new: Any) -> bool:
+    try:
+        _compare(name, old, new)
+    except AssertionError:
+        return True
+    return False
+
+
+def regenerate(old: dict[str, Any], now: dict[str, Any]) -> dict[str, Any]:
+    """The new golden file: ``now``'s figures, the old ``review`` block, and under
+    ``review.unreviewed`` every figure that is new or moved beyond the tolerances since the
+    last review (with the reviewed value), so the "reviewed" stamp no longer covers it. A
+    figure leaves the list only when a person removes it after checking it."""
+    review = dict(old.get("review", {}))
+    before = old.get("key_figures", {})
+    unreviewed = dict(review.get("unreviewed", {}))
+    for name, value in now["key_figures"].items():
+        if name not in before:
+            unreviewed[name] = {"reviewed": None, "now": value}
+        elif name in unreviewed or _moved(name, before[name], value):
+            was = unreviewed.get(name, {}).get("reviewed", before[name])
+            unreviewed[name] = {"reviewed": was, "now": value}
+    for name in list(unreviewed):
+        if name not in now["key_figures"]:
+            del unreviewed[name]
+    if unreviewed:
+        review["unreviewed"] = dict(sorted(unreviewed.items()))
+    else:
+        review.pop("unreviewed", None)
+    return {"review": review, **now}
+
+
 def main() -> None:
-    """``--write``: regenerate the golden file (keeps its ``review`` block)."""
+    """``--write``: regenerate the golden file (keeps its ``review`` block; figures that moved
+    are listed under ``review.unreviewed``)."""
     if "--write" not in sys.argv:
         print(json.dumps(current(), indent=2, ensure_ascii=False))
         return
-    review = {}
+    old: dict[str, Any] = {}
     if GOLDEN.exists():
-        review = json.loads(GOLDEN.read_text("utf-8")).get("review", {})
-    data = {"review": review, **current()}
+        old = json.loads(GOLDEN.read_text("utf-8"))
+    data = regenerate(old, current())
     GOLDEN.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
     print(f"wrote {GOLDEN}")
 

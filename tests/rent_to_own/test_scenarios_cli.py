@@ -125,7 +125,7 @@ BAD = {
     ),
     "bad-household.yaml": (
         lambda r: r["household"]["adults"][0].pop("age"),
-        "household.adults[0].age = None: give either age or birth_date",
+        "household.adults[0].age: give either age or birth_date",
     ),
     "old-schema.yaml": (lambda r: r.update(schema_version=2), "schema_version = 2"),
 }

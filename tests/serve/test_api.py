@@ -80,7 +80,11 @@ def test_bad_scenario_gives_the_cli_line(client: Any, tmp_path: Path) -> None:
     ("body", "expected"),
     [
         (b"schema_version: [1\n", "malformed YAML"),
-        (b"\xff\xfe\x00bad", "not UTF-8"),
+        # the one input reader (issue 11): FF FE is a UTF-16 byte-order mark, so bytes that
+        # are not UTF-16 after it, and Latin-1 text, are each named for what they are
+        (b"\xff\xfe\x00\xd8", "not UTF-16"),
+        (b"\xe5bad: 1\n", "not UTF-8"),
+        (b"\x00\xff\xfe", "not a text file"),
         (b"- a list\n", "must be a mapping"),
         (b"", "send a scenario"),
     ],

@@ -166,6 +166,8 @@ class Loan:
             raise InputError("years", self.years, "give exactly one of years and n_terms")
         if self.years is not None:
             y = _finite("years", self.years)
+            if y > MAX_YEARS:  # before rounding: round() of a huge float overflows
+                raise InputError("years", self.years, f"must be ≤ {MAX_YEARS}")
             n_float = y * tpy
             if n_float <= 0 or abs(n_float - round(n_float)) > 1e-9:
                 raise InputError(
