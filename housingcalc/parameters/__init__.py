@@ -204,6 +204,9 @@ def _as_date(at: dt.date | str) -> dt.date:
         raise ParameterNotFound(f"date {at!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+_ABSENT: Any = object()
+
+
 class ParameterSet:
     """All parameter series, packaged plus any user overrides, with a record of reads."""
 
@@ -232,11 +235,10 @@ class ParameterSet:
         self.as_of = as_of
 
     def _note_read(self, key: tuple[str, dt.date], at: dt.date | None) -> None:
+        # on the path of every lookup: one dict probe per log, no ``max`` call
         for log in (self._read_at, self._log):
-            if key in log:
-                old = log[key]
-                log[key] = None if (old is None or at is None) else max(old, at)
-            else:
+            old = log.get(key, _ABSENT)
+            if old is _ABSENT or (old is not None and (at is None or at > old)):
                 log[key] = at
 
     # -- lookup -----------------------------------------------------------------------------
@@ -276,8 +278,10 @@ class ParameterSet:
             date = _as_date(at)
             hit = self._memo[(name, at)] = (full, date, self._series[full].at(date))
         full, date, resolved = hit
-        self._used.setdefault((full, resolved.effective), resolved)
-        self._note_read((full, resolved.effective), date)
+        key = (full, resolved.effective)
+        if key not in self._used:
+            self._used[key] = resolved
+        self._note_read(key, date)
         return resolved
 
     def value(self, name: str, at: dt.date | str) -> Any:
