@@ -102,7 +102,7 @@ def _concurrent(base: str, clients: int) -> dict[str, Any]:
     expected = {}
     for w in wages:  # the library alone, one case at a time (no server)
         raw = core.raw_from_text(_case_with_wage(text, w), "bench")
-        data = json.loads(core.run_json(core.scenario_from_raw(raw, "bench"), "bench"))
+        data = json.loads(core.run_json(core.scenario_from_raw(raw, "bench"), "bench", raw))
         expected[w] = data["key_figures"]
     barrier = threading.Barrier(clients)
 

@@ -15,8 +15,9 @@ read so a report can list the source of every parameter it used.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -165,23 +166,31 @@ class Series:
     def dates(self) -> list[dt.date]:
         return [v.effective for v in self.file.values]
 
+    # The file is frozen (pydantic ``frozen=True``), so its dates and resolved values are
+    # computed once per series and shared by every ``ParameterSet`` built on it (issue 12 §7:
+    # one run reads ~19 000 values; building a ``ResolvedValue`` for each was most of it).
+    @cached_property
+    def _dates(self) -> tuple[dt.date, ...]:
+        return tuple(v.effective for v in self.file.values)
+
+    @cached_property
+    def _resolved(self) -> tuple[ResolvedValue, ...]:
+        return tuple(self.resolve(v) for v in self.file.values)
+
     def all(self) -> list[ResolvedValue]:
-        return [self.resolve(v) for v in self.file.values]
+        return list(self._resolved)
 
     def at(self, date: dt.date) -> ResolvedValue:
-        chosen: DatedValueIn | None = None
-        for item in self.file.values:
-            if item.effective <= date:
-                chosen = item
-            else:
-                break
-        if chosen is None:
+        # the value with the latest effective date on or before ``date`` (dates are ascending
+        # and unique: the schema checks it)
+        i = bisect_right(self._dates, date)
+        if i == 0:
             first = self.file.values[0].effective
             raise ParameterNotFound(
                 f"{self.name}: no value in force at {date.isoformat()} "
                 f"(the first value is from {first.isoformat()})"
             )
-        return self.resolve(chosen)
+        return self._resolved[i - 1]
 
 
 def _as_date(at: dt.date | str) -> dt.date:
@@ -195,6 +204,9 @@ def _as_date(at: dt.date | str) -> dt.date:
         raise ParameterNotFound(f"date {at!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+_ABSENT: Any = object()
+
+
 class ParameterSet:
     """All parameter series, packaged plus any user overrides, with a record of reads."""
 
@@ -204,12 +216,17 @@ class ParameterSet:
         *,
         as_of: dt.date | None = None,
         _log: dict[tuple[str, dt.date], dt.date | None] | None = None,
+        _memo: dict[tuple[str, object], tuple[str, dt.date, ResolvedValue]] | None = None,
     ) -> None:
         self._series = dict(sorted(series.items()))
         self._used: dict[tuple[str, dt.date], ResolvedValue] = {}
         # (name as asked, date as given) → (full name, date, value): a run reads the same few
         # values for every month of a path (issue 12 §7: ~18 000 reads for one `housingcalc run`)
-        self._memo: dict[tuple[str, object], tuple[str, dt.date, ResolvedValue]] = {}
+        # values only, no trace: shared with every ``fresh()`` copy (the server makes one per
+        # request), so a warm server resolves no name or date twice
+        self._memo: dict[tuple[str, object], tuple[str, dt.date, ResolvedValue]] = (
+            {} if _memo is None else _memo
+        )
         #: latest date each value was read at (None: read as a whole series)
         self._read_at: dict[tuple[str, dt.date], dt.date | None] = {}
         #: the same, shared with every ``fresh()`` copy (the CLI warns from it)
@@ -218,11 +235,10 @@ class ParameterSet:
         self.as_of = as_of
 
     def _note_read(self, key: tuple[str, dt.date], at: dt.date | None) -> None:
+        # on the path of every lookup: one dict probe per log, no ``max`` call
         for log in (self._read_at, self._log):
-            if key in log:
-                old = log[key]
-                log[key] = None if (old is None or at is None) else max(old, at)
-            else:
+            old = log.get(key, _ABSENT)
+            if old is _ABSENT or (old is not None and (at is None or at > old)):
                 log[key] = at
 
     # -- lookup -----------------------------------------------------------------------------
@@ -245,8 +261,8 @@ class ParameterSet:
     def series(self, name: str) -> Series:
         full = self.resolve_name(name)
         s = self._series[full]
-        for item in s.file.values:
-            self._used.setdefault((full, item.effective), s.resolve(item))
+        for v in s.all():
+            self._used.setdefault((full, v.effective), v)
         # a whole-series read (lookups at many dates) can only be stale in its latest value
         self._note_read((full, s.file.values[-1].effective), None)
         return s
@@ -262,8 +278,10 @@ class ParameterSet:
             date = _as_date(at)
             hit = self._memo[(name, at)] = (full, date, self._series[full].at(date))
         full, date, resolved = hit
-        self._used.setdefault((full, resolved.effective), resolved)
-        self._note_read((full, resolved.effective), date)
+        key = (full, resolved.effective)
+        if key not in self._used:
+            self._used[key] = resolved
+        self._note_read(key, date)
         return resolved
 
     def value(self, name: str, at: dt.date | str) -> Any:
@@ -296,7 +314,7 @@ class ParameterSet:
 
     def fresh(self) -> ParameterSet:
         """The same values with an empty trace (for one report)."""
-        return ParameterSet(self._series, as_of=self.as_of, _log=self._log)
+        return ParameterSet(self._series, as_of=self.as_of, _log=self._log, _memo=self._memo)
 
     # -- staleness --------------------------------------------------------------------------
     def stale(self, *, everything: bool = False) -> list[StaleValue]:

@@ -1232,9 +1232,9 @@ class _Sheets:
             return
         ws = self.sheet(gt("Inputs"))
         self.input_sheet = ws.name
-        ws.write_string(0, 0, gt("Parameter"), self.bold)
-        ws.write_string(0, 1, gt("Value"), self.bold)
-        ws.write_string(0, 2, gt("Source"), self.bold)
+        _text(ws, 0, 0, gt("Parameter"), self.bold)
+        _text(ws, 0, 1, gt("Value"), self.bold)
+        _text(ws, 0, 2, gt("Source"), self.bold)
         ws.set_column(0, 0, 44)
         ws.set_column(1, 1, 18)
         ws.set_column(2, 2, 110)
@@ -1255,9 +1255,9 @@ class _Sheets:
             fig = figs.get(key)
             if fig is None or not isinstance(fig.value, (int, float)):
                 continue
-            ws.write_string(row, 0, fig.label)
+            _text(ws, row, 0, fig.label)
             ws.write_number(row, 1, float(fig.value), self.fmts.get(fig.kind))
-            ws.write_string(row, 2, sources[key])
+            _text(ws, row, 2, sources[key])
             self.wb.define_name(name, f"='{ws.name}'!$B${row + 1}")
             self.names.add(name)
             row += 1
@@ -1358,7 +1358,7 @@ class _Sheets:
         self.bu_sheet = ws.name
         cols = list(frame.columns)
         for j, c in enumerate(cols):
-            ws.write_string(0, j, str(c), self.bold)
+            _text(ws, 0, j, str(c), self.bold)
             ws.set_column(j, j, 16)
         ws.freeze_panes(1, 1)
         ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
@@ -1405,12 +1405,12 @@ class _Sheets:
             self.table(t)
             return
         ws = self.sheet(t.sheet)
-        ws.write_string(0, 0, t.title, self.title)
+        _text(ws, 0, 0, t.title, self.title)
         if t.note:
-            ws.write_string(1, 0, t.note, self.note)
+            _text(ws, 1, 0, t.note, self.note)
         r0 = 2
         for j, c in enumerate(t.columns):
-            ws.write_string(r0, j, c.label, self.bold)
+            _text(ws, r0, j, c.label, self.bold)
             ws.set_column(j, j, 60 if j == 0 else 18)
         ws.freeze_panes(r0 + 1, 1)
         keys = t.row_keys
@@ -1470,7 +1470,7 @@ class _Sheets:
             r = i + 1
             row = t.rows[n]
             is_total = k == "total"
-            ws.write_string(i, 0, str(row[0]), bold_text if is_total else None)
+            _text(ws, i, 0, str(row[0]), bold_text if is_total else None)
             ws.write_number(i, 1, units[k], self.total_fmts["int"] if is_total else num)
             fmt = bold_nok if is_total else nok
             v = round(value[k], 2)
