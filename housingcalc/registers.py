@@ -490,8 +490,11 @@ def _read_csv(path: Path, source: str) -> _Raw:
         raise _no_header(source, "lines")
     header = next(csv.reader([head[header_line]], delimiter=sep))
     mapping, ignored = _map_header(header, source)
+    # pandas parses bytes fastest; anything but plain UTF-8 (a BOM, UTF-16, cp1252) is handed
+    # over as the UTF-8 of the text the one reader decoded
+    payload = data if encoding == "UTF-8" else text.encode("utf-8")
     options: dict[str, Any] = {
-        "encoding": encoding,
+        "encoding": "utf-8",
         "sep": sep,
         "header": None,
         "skiprows": header_line + 1,
@@ -505,7 +508,7 @@ def _read_csv(path: Path, source: str) -> _Raw:
     try:
         # types inferred by the C engine (asking for str is twice as slow); text columns that
         # came out as numbers (ids like 0012) are read again below as text
-        frame = pd.read_csv(io.BytesIO(data), usecols=sorted(mapping), **options)
+        frame = pd.read_csv(io.BytesIO(payload), usecols=sorted(mapping), **options)
         texts = [
             p
             for p, n in mapping.items()
@@ -514,7 +517,7 @@ def _read_csv(path: Path, source: str) -> _Raw:
             and bool(frame[p].notna().any())
         ]
         if texts:
-            again = pd.read_csv(io.BytesIO(data), usecols=texts, dtype=str, **options)
+            again = pd.read_csv(io.BytesIO(payload), usecols=texts, dtype=str, **options)
             for p in texts:
                 frame[p] = again[p]
     except pd.errors.EmptyDataError:  # a header and nothing below it
@@ -1019,13 +1022,15 @@ class _Errors:
     ) -> None:
         if not bool(mask.any()):
             return
+        if not isinstance(reason, str) and rule is None:
+            # one group per distinct reason (e.g. "ambiguous" beside "must be a number")
+            for why in reason[mask].unique():
+                self.add(mask & (reason == why), column, values, str(why))
+            return
         rows = mask.index[mask.to_numpy()]
         shown = values[mask]
         why = reason[mask] if not isinstance(reason, str) else reason
-        if rule is None:
-            assert isinstance(reason, str)
-            rule = reason
-        self.parts.append((rows, column, shown, why, rule))
+        self.parts.append((rows, column, shown, why, rule if rule is not None else str(reason)))
 
     def rows(self) -> list[int]:
         """Every row with an error so far."""

@@ -52,3 +52,21 @@ def test_readme_library_example_runs_and_its_commented_values_hold() -> None:
             assert eval(expr, namespace) == float(expected), line
             checked += 1
     assert checked >= 2
+
+
+def test_readme_quotation_of_the_example_report_is_what_the_report_says() -> None:
+    # The README quotes the opening of the rendered English report; docs_sessions --write
+    # re-renders that report, so a changed figure makes the quotation fail here.
+    def words(text: str) -> str:
+        return " ".join(text.replace("**", "").split())
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## The main job", 1)[1].split("\n## ", 1)[0]
+    quoted = [line[2:] for line in section.splitlines() if line.startswith("> ")]
+    assert len(quoted) > 8
+    report = words((ROOT / "docs/examples/refugee-family-rent-to-own.en.md").read_text("utf-8"))
+    pieces = [p.strip() for p in words(" ".join(quoted)).replace("[…]", "").split("- ")]
+    sentences = [s for p in pieces for s in re.split(r"(?<=[.:])\s+(?=[A-Z✓!])", p) if s]
+    assert len(sentences) > 8
+    for sentence in sentences:
+        assert sentence in report, sentence

@@ -152,6 +152,23 @@ def test_cp1252_and_latin1_fall_back_and_say_so(tmp_path: Path) -> None:
     assert "read as cp1252 text (not UTF-8)" in reg.notes
 
 
+@pytest.mark.parametrize(
+    ("encoding", "bom"),
+    [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")],
+)
+def test_a_register_with_a_byte_order_mark_reads_as_plain_utf8(
+    tmp_path: Path, encoding: str, bom: bytes
+) -> None:
+    # Excel's "CSV UTF-8" and "Unicode text" exports: the same register as plain UTF-8, cell for
+    # cell (the typed CSV reader once handed pandas the reader's description of the encoding)
+    text = "bolignr;areal;bokført verdi;markedsverdi;bydel\r\nL-1;50,5;1000000;2000000;Sør\r\n"
+    plain = read_register(_write(tmp_path, "plain.csv", text.encode("utf-8")))
+    marked = read_register(_write(tmp_path, "bom.csv", bom + text.encode(encoding)))
+    pd.testing.assert_frame_equal(marked.frame, plain.frame)
+    assert marked.frame["area_m2"].tolist() == [50.5]
+    assert marked.frame["district"].tolist() == ["Sør"]
+
+
 def test_tab_separated_and_comma_decimal_in_quotes(tmp_path: Path) -> None:
     text = 'unit_id\tarea_m2\tbook_value\tmarket_value\n"T 1"\t"50,5"\t1000\t2000\n'
     reg = read_register(_write(tmp_path, "t.txt", text.encode()))
