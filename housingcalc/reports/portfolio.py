@@ -1215,8 +1215,8 @@ class _Sheets:
             r = i + 2  # the spreadsheet's row
             for j, c in enumerate(cols):
                 v = data[c][i]
-                if c == "unit_id":
-                    ws.write_string(i + 1, j, str(v))
+                if c == "unit_id":  # register text: neutralised like every other sheet
+                    _text(ws, i + 1, j, str(v))
                     continue
                 if v is None or v != v:
                     continue
