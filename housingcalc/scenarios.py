@@ -252,9 +252,10 @@ def example_names() -> list[str]:
     return [name for name, _ in describe_examples()]
 
 
-def describe_examples() -> list[tuple[str, str]]:
-    """(file name, scenario name) of each packaged rent-to-own example, built-in first."""
-    return [(e.name, e.title) for e in all_examples() if e.kind == "rent-to-own"]
+def describe_examples(lang: str = "en") -> list[tuple[str, str]]:
+    """(file name, scenario name in ``lang``) of each packaged rent-to-own example, built-in
+    first. A name given per language shows in ``lang`` (fallbacks as ``Scenario.name_in``)."""
+    return [(e.name, e.title) for e in all_examples(lang) if e.kind == "rent-to-own"]
 
 
 #: Kinds of packaged example, in the order ``scenarios list`` shows them, with the command
@@ -277,7 +278,20 @@ class Example:
     title: str
 
 
-def _kind_of(name: str, text: str) -> tuple[str, str] | None:
+def _text_in(value: object, lang: str) -> str:
+    """A name as written (a string) or given per language (``{nb: ..., en: ...}``): the text in
+    ``lang``, else its base language, else English, else Norwegian, else the first given (the
+    order of ``Scenario.name_in``)."""
+    if not isinstance(value, dict):
+        return str(value if value is not None else "")
+    texts = {str(k): str(v) for k, v in value.items() if v}
+    for key in (lang, lang.split("_")[0], "en", "nb"):
+        if texts.get(key):
+            return texts[key]
+    return next(iter(texts.values()), "")
+
+
+def _kind_of(name: str, text: str, lang: str = "en") -> tuple[str, str] | None:
     if name.endswith(".csv"):
         rows = sum(1 for line in text.splitlines()[1:] if line.strip())
         return "register", f"portfolio register, {rows} units (CSV)"
@@ -290,18 +304,19 @@ def _kind_of(name: str, text: str) -> tuple[str, str] | None:
     if not isinstance(raw, dict):
         return None
     if "household" in raw and "dwelling" in raw:
-        return "rent-to-own", str(raw.get("name", ""))
+        return "rent-to-own", _text_in(raw.get("name"), lang)
     if "household" in raw or "adults" in raw:
         hh = raw.get("household", raw)
-        return "household", str(hh.get("name", "") if isinstance(hh, dict) else "")
+        return "household", _text_in(hh.get("name") if isinstance(hh, dict) else None, lang)
     if "projection" in raw or "valuation_date" in raw:
-        return "portfolio", str(raw.get("name", ""))
+        return "portfolio", _text_in(raw.get("name"), lang)
     return None
 
 
-def all_examples() -> list[Example]:
+def all_examples(lang: str = "en") -> list[Example]:
     """Every packaged example (rent-to-own scenarios, households, portfolio assumptions and
-    registers), grouped by kind in the order of ``EXAMPLE_KINDS``, the built-in example first.
+    registers), grouped by kind in the order of ``EXAMPLE_KINDS``, the built-in example first;
+    titles given per language in ``lang``.
     """
     from housingcalc.resources import examples_dir
 
@@ -309,7 +324,7 @@ def all_examples() -> list[Example]:
     for child in examples_dir().iterdir():
         if not child.is_file():
             continue
-        found = _kind_of(child.name, child.read_text("utf-8"))
+        found = _kind_of(child.name, child.read_text("utf-8"), lang)
         if found is not None:
             out.append(Example(child.name, *found))
     order = list(EXAMPLE_KINDS)

@@ -191,13 +191,7 @@ def examples(lang: str) -> list[tuple[str, str]]:
     first (a name given in several languages shows in the page's language)."""
     from housingcalc.scenarios import describe_examples
 
-    out = []
-    for file, _title in describe_examples():
-        name = example_raw(file)[0].get("name")
-        if isinstance(name, dict):
-            name = name.get(lang) or next(iter(name.values()), file)
-        out.append((file, str(name or file)))
-    return out
+    return [(file, title or file) for file, title in describe_examples(lang)]
 
 
 # -- solve, compare, the family page: from the caseworker-decision library where present ------

@@ -71,12 +71,16 @@ def _ref_pmt(balance: int, rate_e8: int, n: int, tpy: int) -> int:
 
 
 def _ref_terms_needed(balance: int, level: int, rate_e8: int, tpy: int) -> int | None:
-    """Least k with the unrounded projection B(1+i)^k − A·((1+i)^k − 1)/i ≤ 0, by iterating."""
-    if rate_e8 == 0:
-        return int((Decimal(balance) / level).to_integral_value(rounding=ROUND_CEILING))
+    """Least k with the unrounded projection B(1+i)^k − A·((1+i)^k − 1)/i ≤ 0, by iterating.
+
+    None when the payment never exceeds the interest, so the loan keeps its last term; at rate
+    0 that is a payment of 0 øre (a PMT below half an øre), which never repays anything.
+    """
     i = Decimal(rate_e8) / (tpy * 10**8)
     if level <= balance * i:
         return None
+    if rate_e8 == 0:
+        return int((Decimal(balance) / level).to_integral_value(rounding=ROUND_CEILING))
     b, k = Decimal(balance), 0
     while b > 0:
         b = b * (1 + i) - level

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from housingcalc.cli import app
-from housingcalc.scenarios import EXAMPLE_KINDS, all_examples, resolve_example
+from housingcalc.scenarios import EXAMPLE_KINDS, all_examples, describe_examples, resolve_example
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +37,24 @@ def test_scenarios_list_shows_every_packaged_example_file() -> None:
     assert shipped <= listed
     kinds = {e.kind for e in all_examples()}
     assert kinds == set(EXAMPLE_KINDS)
+
+
+def test_a_name_given_per_language_shows_in_that_language() -> None:
+    # scenarios/refugee-family-rent-to-own.yaml gives its name as {nb: ..., en: ...}
+    nb = "Flyktningfamilie, kommunal treromsleilighet, leie til eie"
+    en = "Refugee family, municipal 3-room flat, rent-to-own"
+    file = "refugee-family-rent-to-own.yaml"
+    text = (ROOT / "scenarios" / file).read_text("utf-8")
+    assert f"  nb: {nb}\n  en: {en}\n" in text
+    assert dict(describe_examples("nb"))[file] == nb
+    assert dict(describe_examples("en"))[file] == en
+    assert dict(describe_examples("nb_NO"))[file] == nb
+    assert dict(describe_examples("de"))[file] == en  # no German: English, as Scenario.name_in
+    assert dict(describe_examples())[file] == en
+    result = runner.invoke(app, ["scenarios", "list"])
+    assert result.exit_code == 0, result.stderr
+    assert en in result.stdout
+    assert "{" not in result.stdout
 
 
 def test_an_existing_file_wins_over_a_packaged_name(
