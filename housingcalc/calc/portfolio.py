@@ -664,6 +664,12 @@ YEARLY_COLUMNS = (
     "cash_flow",
     "cash_cumulative",
 )
+
+#: The columns of :data:`YEARLY_COLUMNS` that are flows over the year (they add up over
+#: years); the rest are stocks at the year's end or running totals.
+YEARLY_FLOWS = frozenset(
+    YEARLY_COLUMNS[YEARLY_COLUMNS.index("rent_income") : YEARLY_COLUMNS.index("cash_flow") + 1]
+) | {"units_sold", "units_bought"}
 #: Flows (NaN in the year-0 row, which holds the starting stock).
 FLOW_COLUMNS = YEARLY_COLUMNS[YEARLY_COLUMNS.index("rent_income") :]
 

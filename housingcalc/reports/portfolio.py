@@ -250,30 +250,6 @@ YEARLY_LABELS: dict[str, tuple[str, ColumnKind]] = {
     "cash_cumulative": ("Cash, cumulative", "nok"),
 }
 
-#: The yearly figures that are flows over the year (summed over the years in the workbook).
-YEARLY_FLOWS = frozenset(
-    {
-        "units_sold",
-        "units_bought",
-        "rent_income",
-        "fdv_costs",
-        "lease_costs",
-        "administration",
-        "interest_paid",
-        "principal_paid",
-        "depreciation",
-        "capital_cost",
-        "sale_price",
-        "loans_repaid_on_sale",
-        "grants_repaid_on_sale",
-        "sale_costs",
-        "sale_net_cash",
-        "sale_gain",
-        "reinvested",
-        "net_result",
-        "cash_flow",
-    }
-)
 
 #: Columns of the yearly table shown in the HTML report (the workbook has them all).
 HTML_YEARLY = (
@@ -1519,6 +1495,8 @@ class _Sheets:
         """Below a projection's yearly table: the flows summed over the projection's years
         (year 0, the starting stock, left out) as =SUM(…) of the column, with the sum of the
         figures written as the cached value."""
+        from housingcalc.calc.portfolio import YEARLY_FLOWS
+
         keys = [c.key for c in t.columns]
         if "year" not in keys:
             return
