@@ -665,27 +665,9 @@ UNREVIEWED = N_(
 
 
 def _environment(t: FamilyTranslator, templates: Path | None) -> Any:
-    import jinja2
+    from housingcalc.reports.render import base_environment
 
-    from housingcalc.reports.render import _autoescape, _bytecode_cache
-    from housingcalc.resources import templates_dir
-
-    search = [Path(str(templates_dir()))]
-    if templates is not None:
-        if not templates.is_dir():
-            raise InputError("--templates", str(templates), "must be an existing folder")
-        search.insert(0, templates)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(x) for x in search]),
-        undefined=jinja2.StrictUndefined,
-        autoescape=_autoescape,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
-        bytecode_cache=_bytecode_cache(),
-    )
-    env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env = base_environment(templates, t)
     env.filters.update(FamilyFormatter(t.locale).filters())
     return env
 

@@ -274,8 +274,10 @@ def _bytecode_cache() -> Any:
     return _BYTECODE
 
 
-def make_environment(lang: str, templates: Path | None = None) -> jinja2.Environment:
-    """The jinja2 environment for one report language (see the module docstring)."""
+def base_environment(templates: Path | None, t: Any) -> jinja2.Environment:
+    """The jinja2 environment every page shares: the packaged templates (a ``--templates``
+    folder first), StrictUndefined, autoescaped HTML, the bytecode cache, and gettext from the
+    translator ``t`` (anything with ``gettext`` and ``ngettext``)."""
     import jinja2
 
     from housingcalc.errors import InputError
@@ -296,8 +298,14 @@ def make_environment(lang: str, templates: Path | None = None) -> jinja2.Environ
         extensions=["jinja2.ext.i18n"],
         bytecode_cache=_bytecode_cache(),
     )
-    t = translator(lang, templates)
     env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def make_environment(lang: str, templates: Path | None = None) -> jinja2.Environment:
+    """The jinja2 environment for one report language (see the module docstring)."""
+    t = translator(lang, templates)
+    env = base_environment(templates, t)
     formatter = Formatter(lang, t)
     env.filters.update(formatter.filters())
     env.filters["svg"] = _svg
