@@ -358,18 +358,11 @@ def loan_schedule(loan: Loan, yearly: bool = False) -> dict[str, Any]:
 
 # -- portfolio --------------------------------------------------------------------------------
 
-_VALUE_KEYS = (
-    "book_value",
-    "market_value",
-    "hidden_value",
-    "grant_repayable",
-    "loan_balance",
-    "net_value",
-)
-
 
 def portfolio_value(res: PortfolioResult, by: str) -> dict[str, Any]:
     """``housingcalc portfolio value --format json``."""
+    from housingcalc.calc.portfolio import VALUE_COLUMNS
+
     v = res.valuation
     t = v.totals
     return {
@@ -377,7 +370,7 @@ def portfolio_value(res: PortfolioResult, by: str) -> dict[str, Any]:
         "units": int(t["units"]),
         "units_owned": int(t["units_owned"]),
         "units_rented_in": int(t["units_rented_in"]),
-        **{k: round(t[k], 2) for k in _VALUE_KEYS},
+        **{k: round(t[k], 2) for k in VALUE_COLUMNS},
         "defaults": [
             {"column": d.column, "units": d.count, "rule": d.rule} for d in res.units.defaults
         ],

@@ -65,6 +65,24 @@ class Assignment:
     value: Any
 
 
+def value_at(raw: Any, path: str | Sequence[str]) -> Any:
+    """The value at a dotted path (``"household.income.1.monthly"``, list items by index) in a
+    raw case as read from its file; ``None`` where the path leads nowhere.
+
+    >>> value_at({"a": [{"b": 5}]}, "a.0.b"), value_at({"a": []}, "a.3.b")
+    (5, None)
+    """
+    node = raw
+    for part in path.split(".") if isinstance(path, str) else path:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return None
+    return node
+
+
 def parse_assignment(text: str, option: str = OPTION) -> Assignment:
     """Split ``PATH=VALUE`` and read the value as YAML (dates stay text)."""
     from housingcalc.yamlio import load_yaml

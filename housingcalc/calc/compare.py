@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from housingcalc.errors import InputError
+from housingcalc.overrides import value_at
 
 if TYPE_CHECKING:
     from housingcalc.calc.verdict import Verdict
@@ -79,18 +80,6 @@ def split_offer(text: str) -> list[str]:
     return terms
 
 
-def _value_at(raw: Any, parts: Sequence[str]) -> Any:
-    node = raw
-    for part in parts:
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return None
-    return node
-
-
 def _text(value: Any) -> str:
     return "(default)" if value is None else str(value)
 
@@ -128,7 +117,7 @@ def compare(
         values = []
         for _n, _t, assignments, _s in parsed:
             mine = [a.value for a in assignments if a.parts == parts]
-            values.append(_text(mine[-1] if mine else _value_at(raw, parts)))
+            values.append(_text(mine[-1] if mine else value_at(raw, parts)))
         if len(set(values)) > 1 or len(parsed) == 1:
             differing[path] = tuple(values)
 

@@ -213,15 +213,9 @@ def value(
         _csv(v.per_unit, csv_dialect)
         return
     group = getattr(v, f"by_{by}")
-    cols = (
-        "units",
-        "book_value",
-        "market_value",
-        "hidden_value",
-        "grant_repayable",
-        "loan_balance",
-        "net_value",
-    )
+    from housingcalc.calc.portfolio import VALUE_COLUMNS
+
+    cols = ("units", *VALUE_COLUMNS)
     rows = [[str(r[by]) or "–", *[kr(float(r[c])) for c in cols]] for _, r in group.iterrows()]
     rows.append(["Total", kr(t["units_owned"]), *[kr(t[c]) for c in cols[1:]]])
     echo_table(

@@ -224,18 +224,6 @@ def _list_at(raw: dict[str, Any], path: str) -> list[Any]:
     return node if isinstance(node, list) else []
 
 
-def get_path(raw: Any, path: str) -> Any:
-    node = raw
-    for part in path.split("."):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return None
-    return node
-
-
 def shown(value: Any) -> str:
     """A raw value as the form shows it."""
     if value is None:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from housingcalc.errors import CollectedErrors, HousingcalcError, InputError
+from housingcalc.overrides import value_at
 from housingcalc.serve import core, form
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ def environment(lang: str) -> jinja2.Environment:
     t = serve_translator(lang)
     env.install_gettext_callables(t.gettext, t.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["sections"] = form.SECTIONS
-    env.globals["get_path"] = form.get_path
+    env.globals["get_path"] = value_at
     env.globals["shown"] = form.shown
     env.globals["field_id"] = field_id
     env.globals["max_variants"] = core.MAX_VARIANTS
