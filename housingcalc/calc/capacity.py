@@ -31,16 +31,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
 from housingcalc.calc.household import (
     INCOME_KINDS,
     LivingCosts,
+    fixed_costs_arrays,
     fixed_costs_path,
-    income_by_stream,
+    income_arrays,
+    income_by_stream_arrays,
     income_path,
     living_costs,
     living_costs_path,
@@ -60,6 +61,9 @@ from housingcalc.calc.loans.model import MAX_RATE
 from housingcalc.errors import InputError
 from housingcalc.models.household import Household, OwnerCosts
 from housingcalc.parameters import ParameterSet, ResolvedValue
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Assessment",
@@ -161,6 +165,8 @@ def budget_path(
     ``available_monthly`` = net income − living costs − fixed costs − owner's costs.
     ``owner_costs`` defaults to the household file's ``owner_costs`` (or none).
     """
+    import pandas as pd
+
     idx = month_index(months)
     owner = owner_costs if owner_costs is not None else household.owner_costs
     inc = income_path(household, idx, params, housing_interest_monthly=housing_interest_monthly)
@@ -191,19 +197,19 @@ def monthly_budget(
     household: Household, at: dt.date, params: ParameterSet, owner_costs: OwnerCosts | None = None
 ) -> MonthlyBudget:
     """The capacity budget for the month containing ``at``."""
-    idx = month_index(at)
+    month = [dt.date(at.year, at.month, 1)]
     owner = owner_costs if owner_costs is not None else household.owner_costs
-    inc = income_path(household, idx, params).iloc[0]
-    streams = income_by_stream(household, idx, params).iloc[0]
-    liv = living_costs(household, idx[0].date(), params)
-    fix = fixed_costs_path(household, idx).iloc[0]
+    inc = {k: float(v[0]) for k, v in income_arrays(household, month, params).items()}
+    streams = {k: float(v[0]) for k, v in income_by_stream_arrays(household, month, params).items()}
+    liv = living_costs(household, month[0], params)
+    fix = {k: float(v[0]) for k, v in fixed_costs_arrays(household, month).items()}
     owner_items = {} if owner is None else {k: float(v) for k, v in owner.model_dump().items()}
     owner_items["total"] = _owner_total(owner)
     available = (
         float(inc["net_income"]) - liv.total - float(fix["fixed_costs"]) - owner_items["total"]
     )
     return MonthlyBudget(
-        at=idx[0].date(),
+        at=month[0],
         income_by_stream={str(k): float(v) for k, v in streams.items()},
         income={str(k): float(v) for k, v in inc.items()},
         living=liv,
@@ -770,7 +776,7 @@ def _allowance_in_test(
 ) -> float:
     """The bostøtte the stress test counts at ``at`` (NOK a month; 0 if not counted), solved
     on the owner's costs at the largest loan (calc.housing_allowance.stress_test_room)."""
-    from housingcalc.calc.household import income_path
+    from housingcalc.calc.household import income_arrays
     from housingcalc.calc.housing_allowance import (
         STRESS_TEST_RULES,
         housing_allowance_path,
@@ -788,9 +794,9 @@ def _allowance_in_test(
         dt.date(at.year + (at.month - 1 + k) // 12, (at.month - 1 + k) % 12 + 1, 1)
         for k in range(12)
     ]
-    frame = income_path(household, months, params)
-    counted = (frame["gross_income"] - frame["child_benefit"]).to_numpy(np.float64)
-    intro = frame["introduction_benefit"].to_numpy(np.float64) > 0
+    frame = income_arrays(household, months, params)
+    counted = frame["gross_income"] - frame["child_benefit"]
+    intro = frame["introduction_benefit"] > 0
     if rule == "stable_income" and not bool(stable_income(counted, intro, 12)[0]):
         return 0.0
     path = housing_allowance_path(

@@ -16,33 +16,57 @@ for Husbanken's other grants (see ``docs/household.md``). Vectorised over amount
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from housingcalc.errors import InputError
 from housingcalc.parameters import ParameterSet
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["amount_due_on_sale", "full_years_between", "write_down_schedule"]
 
 
 def full_years_between(start: Any, end: Any) -> Any:
     """Completed years from ``start`` to ``end`` (dates or arrays of dates); negative → error."""
-    s = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(np.asarray(start, dtype=object))))
-    e = pd.DatetimeIndex(pd.to_datetime(np.atleast_1d(np.asarray(end, dtype=object))))
-    years = np.asarray(e.year - s.year, dtype=np.int64)
-    before = (np.asarray(e.month) < np.asarray(s.month)) | (
-        (np.asarray(e.month) == np.asarray(s.month)) & (np.asarray(e.day) < np.asarray(s.day))
-    )
-    out = years - before.astype(np.int64)
+    s, e = _dates(start, "paid_out"), _dates(end, "sale_date")
+    ys, ms, ds = _ymd(s)
+    ye, me, de = _ymd(e)
+    before = (me < ms) | ((me == ms) & (de < ds))
+    out = ye - ys - before.astype(np.int64)
     if (out < 0).any():
         j = int(np.flatnonzero(out < 0)[0])
         raise InputError(
-            "sale_date", str(e[j].date()), f"is before the payout ({s[min(j, len(s) - 1)].date()})"
+            "sale_date",
+            e[min(j, len(e) - 1)].isoformat(),
+            f"is before the payout ({s[min(j, len(s) - 1)]})",
         )
     scalar = np.ndim(start) == 0 and np.ndim(end) == 0
     return int(out[0]) if scalar else out
+
+
+def _dates(value: Any, field: str) -> list[dt.date]:
+    """Dates from a date, a ``datetime64``, an ISO string or an array of them."""
+    out = []
+    for v in np.atleast_1d(np.asarray(value, dtype=object)).ravel():
+        if isinstance(v, np.datetime64):
+            v = v.astype("datetime64[D]").item()
+        if isinstance(v, str):
+            try:
+                v = dt.date.fromisoformat(v)
+            except ValueError:
+                raise InputError(field, v, "must be a date written YYYY-MM-DD") from None
+        if not isinstance(v, dt.date):
+            raise InputError(field, str(v), "must be a date")
+        out.append(dt.date(v.year, v.month, v.day))
+    return out
+
+
+def _ymd(dates: list[dt.date]) -> tuple[Any, Any, Any]:
+    a = np.array([(d.year, d.month, d.day) for d in dates], dtype=np.int64).reshape(-1, 3)
+    return a[:, 0], a[:, 1], a[:, 2]
 
 
 def _terms(
@@ -87,7 +111,7 @@ def amount_due_on_sale(
         first = (
             paid_out if np.ndim(paid_out) == 0 else np.asarray(paid_out, dtype=object).ravel()[0]
         )
-        r, y = _terms(params, pd.Timestamp(first).date(), rate, years)
+        r, y = _terms(params, _dates(first, "paid_out")[0], rate, years)
         left = np.clip(1.0 - r * np.minimum(full, y), 0.0, 1.0)
         out = np.round(a * left, 0)
     return float(out) if np.ndim(out) == 0 else out
@@ -104,6 +128,8 @@ def write_down_schedule(
 ) -> pd.DataFrame:
     """Year-by-year balance: ``year``, ``date`` (each payout anniversary), ``written_down``
     (that year), ``written_down_total`` and ``balance`` (due on a sale from that date on)."""
+    import pandas as pd
+
     if amount < 0:
         raise InputError("amount", amount, "must be ≥ 0")
     r, y = _terms(params, paid_out, rate, years)

@@ -1,6 +1,9 @@
 """Household income and living costs month by month: the contract the rent-to-own engine uses.
 
-Public API (all pure; they read parameters only through the ``ParameterSet`` given):
+Public API (all pure; they read parameters only through the ``ParameterSet`` given). Each
+``*_path`` function returns a ``DataFrame`` built on its ``*_arrays`` twin, which takes a list of
+first-of-month ``datetime.date`` and returns plain numpy arrays by column name: the engines
+(calc.rent_to_own) use those and so never import pandas (issue 12 §7).
 
 ``month_index(months)``
     Normalise months (a ``DatetimeIndex``, dates or ``YYYY-MM`` strings) to a first-of-month
@@ -36,23 +39,29 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
-from housingcalc.errors import InputError, ParameterNotFound
+from housingcalc.errors import InputError
 from housingcalc.models.household import Household, IncomeStream, Person, birth_date_of
 from housingcalc.parameters import ParameterSet, ResolvedValue
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "INCOME_KINDS",
     "LivingCosts",
     "age_months",
+    "fixed_costs_arrays",
     "fixed_costs_path",
+    "income_arrays",
     "income_by_stream",
+    "income_by_stream_arrays",
     "income_path",
     "living_costs",
+    "living_costs_arrays",
     "living_costs_path",
     "month_index",
     "month_range",
@@ -77,6 +86,8 @@ def month_index(
     >>> list(month_index(["2026-04", "2026-05-17"]).strftime("%Y-%m-%d"))
     ['2026-04-01', '2026-05-01']
     """
+    import pandas as pd
+
     if isinstance(months, (dt.date, str)):
         months = [months]
     if isinstance(months, pd.DatetimeIndex):
@@ -87,106 +98,120 @@ def month_index(
 
 
 def _timestamp(m: Any) -> pd.Timestamp:
-    if isinstance(m, str):
-        text = m.strip()
-        try:
-            return pd.Timestamp(dt.date.fromisoformat(text + "-01" if len(text) == 7 else text))
-        except ValueError:
-            raise InputError(
-                "months", m, "must be a month written YYYY-MM (or YYYY-MM-DD)"
-            ) from None
-    return pd.Timestamp(m)
+    import pandas as pd
+
+    return pd.Timestamp(_parse_month(m) if isinstance(m, str) else m)
+
+
+def _parse_month(m: str) -> dt.date:
+    text = m.strip()
+    try:
+        return dt.date.fromisoformat(text + "-01" if len(text) == 7 else text).replace(day=1)
+    except ValueError:
+        raise InputError("months", m, "must be a month written YYYY-MM (or YYYY-MM-DD)") from None
 
 
 def month_range(start: dt.date | str, end: dt.date | str) -> pd.DatetimeIndex:
     """Every month from ``start`` to ``end`` inclusive."""
+    import pandas as pd
+
     a, b = month_index([start, end])
     return pd.DatetimeIndex(pd.date_range(a, b, freq="MS"), name="month")
 
 
-def _mint(d: dt.date | pd.Timestamp) -> int:
+def _mint(d: dt.date) -> int:
     return d.year * 12 + d.month - 1
 
 
-def _mints(idx: pd.DatetimeIndex) -> I64:
-    return np.asarray(idx.year * 12 + idx.month - 1, dtype=np.int64)
+@dataclass(frozen=True, eq=False)
+class _Months:
+    """The array core's months: first-of-month dates and their month numbers."""
+
+    dates: Sequence[dt.date]
+    m: I64  # year × 12 + month − 1
+
+    @classmethod
+    def of(cls, dates: Sequence[dt.date]) -> _Months:
+        for d in dates:
+            if d.day != 1 or isinstance(d, dt.datetime):
+                raise InputError("months", str(d), "must be first-of-month dates")
+        return cls(dates, np.fromiter((_mint(d) for d in dates), np.int64, len(dates)))
+
+    def __len__(self) -> int:
+        return len(self.dates)
 
 
-def age_months(birth: dt.date, idx: pd.DatetimeIndex) -> I64:
+def _frame_months(months: Any) -> tuple[pd.DatetimeIndex, _Months]:
+    """The pandas functions' months: the index, and the same months for the array core."""
+    idx = month_index(months)
+    return idx, _Months.of(list(idx.date))
+
+
+def age_months(birth: dt.date, months: pd.DatetimeIndex | Sequence[dt.date]) -> I64:
     """Completed months of age on the first day of each month (negative before birth)."""
-    return _mints(idx) - _mint(birth) - (1 if birth.day > 1 else 0)
+    return _age(birth, _Months.of(list(_dates_of(months))))
 
 
-def _active(idx: pd.DatetimeIndex, start: dt.date | None, end: dt.date | None) -> np.ndarray:
-    m = _mints(idx)
-    ok = np.ones(len(m), dtype=bool)
+def _age(birth: dt.date, mo: _Months) -> I64:
+    return mo.m - _mint(birth) - (1 if birth.day > 1 else 0)
+
+
+def _dates_of(months: Any) -> Sequence[dt.date]:
+    if hasattr(months, "to_period"):  # a pandas DatetimeIndex
+        return list(months.to_period("M").to_timestamp().date)
+    return [d.replace(day=1) for d in months]
+
+
+def _active(mo: _Months, start: dt.date | None, end: dt.date | None) -> np.ndarray:
+    ok = np.ones(len(mo), dtype=bool)
     if start is not None:
-        ok &= m >= _mint(start)
+        ok &= mo.m >= _mint(start)
     if end is not None:
-        ok &= m <= _mint(end)
+        ok &= mo.m <= _mint(end)
     return ok
 
 
 def _resolve(
-    params: ParameterSet, name: str, idx: pd.DatetimeIndex, mask: np.ndarray | None = None
+    params: ParameterSet, name: str, mo: _Months, mask: np.ndarray | None = None
 ) -> list[ResolvedValue | None]:
     """The value in force at each month (``None`` where ``mask`` is false)."""
-    dates = idx.date  # datetime.date objects at C speed (iterating the index makes Timestamps)
-    out: list[ResolvedValue | None] = [None] * len(idx)
-    for j in range(len(idx)) if mask is None else np.flatnonzero(mask).tolist():
-        out[j] = params.get(name, dates[j])  # cached by the ParameterSet within a run
-    return out
+    return params.along(name, mo.dates, None if mask is None else np.flatnonzero(mask).tolist())
 
 
-def _numbers(
-    params: ParameterSet, name: str, idx: pd.DatetimeIndex, mask: np.ndarray | None = None
-) -> F64:
-    vals = _resolve(params, name, idx, mask)
+def _numbers(params: ParameterSet, name: str, mo: _Months, mask: np.ndarray | None = None) -> F64:
+    vals = _resolve(params, name, mo, mask)
     return np.array([float(v.value) if v is not None else 0.0 for v in vals], dtype=np.float64)
 
 
-def _numbers_if_in_force(
-    params: ParameterSet, name: str, idx: pd.DatetimeIndex, mask: np.ndarray
-) -> F64:
+def _numbers_if_in_force(params: ParameterSet, name: str, mo: _Months, mask: np.ndarray) -> F64:
     """Like :func:`_numbers`, with NaN for months before the rule's first value."""
-    out = np.full(len(idx), np.nan)
-    cache: dict[pd.Timestamp, float] = {}
-    for j, m in enumerate(idx):
-        if not mask[j]:
-            continue
-        if m not in cache:
-            try:
-                cache[m] = float(params.get(name, m.date()).value)
-            except ParameterNotFound:
-                cache[m] = np.nan
-        out[j] = cache[m]
-    return out
+    first = params.series_file(name).values[0].effective
+    in_force = mask & np.array([d >= first for d in mo.dates], dtype=bool)
+    return np.where(in_force, _numbers(params, name, mo, in_force), np.nan)
 
 
 # -- income streams ---------------------------------------------------------------------------
 
 
-def _introduction_benefit(
-    h: Household, s: IncomeStream, idx: pd.DatetimeIndex, params: ParameterSet
-) -> F64:
+def _introduction_benefit(h: Household, s: IncomeStream, mo: _Months, params: ParameterSet) -> F64:
     """2 G a year / 12 in each month, × 2/3 (or 1/3 with parents) while under 25."""
-    active = _active(idx, s.start, s.end)
-    out = np.zeros(len(idx))
+    active = _active(mo, s.start, s.end)
+    out = np.zeros(len(mo))
     if not active.any():
         return out
     assert s.adult is not None
     adult = h.adults[s.adult]
-    g = _numbers(params, "nav.grunnbelop", idx, active)
-    factor = _numbers(params, "integration.introduction_benefit_g_factor", idx, active)
-    years = age_months(birth_date_of(adult, h.reference_date), idx) // 12
+    g = _numbers(params, "nav.grunnbelop", mo, active)
+    factor = _numbers(params, "integration.introduction_benefit_g_factor", mo, active)
+    years = _age(birth_date_of(adult, h.reference_date), mo) // 12
     young = active & (years < 25)
     if young.any():
         young_factor = _numbers(
-            params, "integration.introduction_benefit_under25_factor", idx, young
+            params, "integration.introduction_benefit_under25_factor", mo, young
         )
         if adult.lives_with_parents and s.integration_act:
             with_parents = _numbers_if_in_force(
-                params, "integration.introduction_benefit_under25_with_parents_factor", idx, young
+                params, "integration.introduction_benefit_under25_with_parents_factor", mo, young
             )
             young_factor = np.where(np.isnan(with_parents), young_factor, with_parents)
         factor = np.where(young, factor * young_factor, factor)
@@ -194,42 +219,38 @@ def _introduction_benefit(
     return out
 
 
-def _child_benefit(
-    h: Household, s: IncomeStream, idx: pd.DatetimeIndex, params: ParameterSet
-) -> F64:
+def _child_benefit(h: Household, s: IncomeStream, mo: _Months, params: ParameterSet) -> F64:
     """Per child: the under-6 rate to the month before the 6th birthday, then the from-6 rate;
     from the month after birth to the month before the 18th birthday."""
-    active = _active(idx, s.start, s.end)
+    active = _active(mo, s.start, s.end)
     given = s.amount_monthly
     if given is not None:
         return np.where(active, given, 0.0)
-    out = np.zeros(len(idx))
+    out = np.zeros(len(mo))
     if not active.any() or not h.children:
         return out
-    m = _mints(idx)
-    paid = np.zeros((len(h.children), len(idx)), dtype=bool)
+    m = mo.m
+    paid = np.zeros((len(h.children), len(mo)), dtype=bool)
     under6 = np.zeros_like(paid)
     for k, c in enumerate(h.children):
         bm = _mint(birth_date_of(c, h.reference_date))
         paid[k] = active & (m > bm) & (m < bm + 18 * 12)
         under6[k] = m < bm + 6 * 12
     any_paid = np.asarray(paid.any(axis=0), dtype=bool)
-    rates = _resolve(params, "nav.child_benefit", idx, any_paid)
+    rates = _resolve(params, "nav.child_benefit", mo, any_paid)
     lo = np.array([float(r.value["under_6"]) if r is not None else 0.0 for r in rates])
     hi = np.array([float(r.value["from_6"]) if r is not None else 0.0 for r in rates])
     return np.asarray((paid * np.where(under6, lo, hi)).sum(axis=0), dtype=np.float64)
 
 
-def _stream_amount(
-    h: Household, s: IncomeStream, idx: pd.DatetimeIndex, params: ParameterSet
-) -> F64:
+def _stream_amount(h: Household, s: IncomeStream, mo: _Months, params: ParameterSet) -> F64:
     if s.kind == "introduction_benefit":
-        return _introduction_benefit(h, s, idx, params)
+        return _introduction_benefit(h, s, mo, params)
     if s.kind == "child_benefit":
-        return _child_benefit(h, s, idx, params)
+        return _child_benefit(h, s, mo, params)
     amount = s.amount_monthly
     assert amount is not None
-    return np.where(_active(idx, s.start, s.end), amount, 0.0)
+    return np.where(_active(mo, s.start, s.end), amount, 0.0)
 
 
 def _stream_label(i: int, s: IncomeStream) -> str:
@@ -239,12 +260,21 @@ def _stream_label(i: int, s: IncomeStream) -> str:
 
 def income_by_stream(household: Household, months: Any, params: ParameterSet) -> pd.DataFrame:
     """One column per income stream (NOK per month, as paid), indexed by month."""
-    idx = month_index(months)
-    data = {
-        _stream_label(i, s): _stream_amount(household, s, idx, params)
+    import pandas as pd
+
+    idx, mo = _frame_months(months)
+    return pd.DataFrame(income_by_stream_arrays(household, mo.dates, params), index=idx)
+
+
+def income_by_stream_arrays(
+    household: Household, months: Sequence[dt.date], params: ParameterSet
+) -> dict[str, F64]:
+    """:func:`income_by_stream`'s columns as numpy arrays, for first-of-month ``months``."""
+    mo = _Months.of(months)
+    return {
+        _stream_label(i, s): _stream_amount(household, s, mo, params)
         for i, s in enumerate(household.income)
     }
-    return pd.DataFrame(data, index=idx)
 
 
 # -- tax ----------------------------------------------------------------------------------------
@@ -276,10 +306,10 @@ def _bracket_tax(base: F64, steps: Sequence[dict[str, float]]) -> F64:
 
 
 def _treatment_default(
-    params: ParameterSet, idx: pd.DatetimeIndex, mask: np.ndarray
+    params: ParameterSet, mo: _Months, mask: np.ndarray
 ) -> dict[str, dict[str, bool]]:
     """The income-treatment table (one value is expected over a path; the latest is used)."""
-    vals = [v for v in _resolve(params, "tax.income_treatment", idx, mask) if v is not None]
+    vals = [v for v in _resolve(params, "tax.income_treatment", mo, mask) if v is not None]
     table: dict[str, dict[str, bool]] = vals[-1].value if vals else {}
     return table
 
@@ -298,22 +328,46 @@ def income_path(
     deducted from tax, limited to the tax on the household's ordinary income after the
     personal allowances (spouses may split the deduction freely; the household total is used).
     """
-    idx = month_index(months)
-    n = len(idx)
-    amounts = [_stream_amount(household, s, idx, params) for s in household.income]
-    frame = pd.DataFrame(index=idx)
-    for kind in INCOME_KINDS:
-        frame[kind] = np.zeros(n)
+    import pandas as pd
+
+    idx, mo = _frame_months(months)
+    cols = _income(household, mo, params, housing_interest_monthly)
+    return pd.DataFrame(cols, index=idx)
+
+
+def income_arrays(
+    household: Household,
+    months: Sequence[dt.date],
+    params: ParameterSet,
+    *,
+    housing_interest_monthly: float | Sequence[float] | F64 | None = None,
+) -> dict[str, F64]:
+    """:func:`income_path`'s columns as numpy arrays, for first-of-month ``months``."""
+    return _income(household, _Months.of(months), params, housing_interest_monthly)
+
+
+def _income(
+    household: Household,
+    mo: _Months,
+    params: ParameterSet,
+    housing_interest_monthly: float | Sequence[float] | F64 | None,
+) -> dict[str, F64]:
+    n = len(mo)
+    amounts = [_stream_amount(household, s, mo, params) for s in household.income]
+    frame: dict[str, F64] = {kind: np.zeros(n) for kind in INCOME_KINDS}
     for s, a in zip(household.income, amounts, strict=True):
-        frame[s.kind] = frame[s.kind].to_numpy() + a
-    frame["gross_income"] = frame[list(INCOME_KINDS)].sum(axis=1)
+        frame[s.kind] = frame[s.kind] + a
+    gross = frame[INCOME_KINDS[0]].copy()
+    for kind in INCOME_KINDS[1:]:
+        gross += frame[kind]
+    frame["gross_income"] = gross
 
     # which streams are taxed (needs the treatment table only if any stream might be)
     any_amount = np.zeros(n, dtype=bool)
     for a in amounts:
         any_amount |= a > 0
     treatment = (
-        _treatment_default(params, idx, any_amount) if household.income and any_amount.any() else {}
+        _treatment_default(params, mo, any_amount) if household.income and any_amount.any() else {}
     )
     taxed = [
         _is_taxed(s, treatment) if treatment or s.taxable is not None else False
@@ -352,14 +406,14 @@ def income_path(
     social = np.zeros(n)
     room_total = np.zeros(n)
     if need.any():
-        rate = _numbers(params, "tax.ordinary_income_rate", idx, need)
-        allowance = _numbers(params, "tax.personal_allowance", idx, need)
-        md_rate = _numbers(params, "tax.minimum_deduction_rate", idx, need)
-        md_max = _numbers(params, "tax.minimum_deduction_max", idx, need)
-        ss_rate = _numbers(params, "tax.social_security_rate", idx, need)
-        ss_thr = _numbers(params, "tax.social_security_threshold", idx, need)
-        ss_phase = _numbers(params, "tax.social_security_phase_in_rate", idx, need)
-        steps = _resolve(params, "tax.bracket_tax", idx, need)
+        rate = _numbers(params, "tax.ordinary_income_rate", mo, need)
+        allowance = _numbers(params, "tax.personal_allowance", mo, need)
+        md_rate = _numbers(params, "tax.minimum_deduction_rate", mo, need)
+        md_max = _numbers(params, "tax.minimum_deduction_max", mo, need)
+        ss_rate = _numbers(params, "tax.social_security_rate", mo, need)
+        ss_thr = _numbers(params, "tax.social_security_threshold", mo, need)
+        ss_phase = _numbers(params, "tax.social_security_phase_in_rate", mo, need)
+        steps = _resolve(params, "tax.bracket_tax", mo, need)
         for b in bases:
             md = np.minimum(md_rate * b.min_deduction_base, md_max)
             base = np.maximum(b.ordinary - md, 0.0)
@@ -380,7 +434,7 @@ def income_path(
     deduction = np.zeros(n)
     has_interest = interest > 0
     if has_interest.any():
-        ded_rate = _numbers(params, "tax.interest_deduction_rate", idx, has_interest)
+        ded_rate = _numbers(params, "tax.interest_deduction_rate", mo, has_interest)
         deduction = ded_rate * np.minimum(12.0 * interest, room_total)
     frame["tax_ordinary_income"] = ordinary_tax / 12.0
     frame["tax_bracket"] = bracket / 12.0
@@ -545,7 +599,7 @@ def guideline_floor(household: Household, at: dt.date, params: ParameterSet) -> 
 
 def living_costs(household: Household, at: dt.date | str, params: ParameterSet) -> LivingCosts:
     """Living costs for the capacity test at ``at`` (see :class:`LivingCosts`)."""
-    date = month_index(at)[0].date() if isinstance(at, str) else at
+    date = _parse_month(at) if isinstance(at, str) else at
     items = reference_budget(household, date, params)
     replaced: tuple[str, ...] = ()
     own_total: float | None = None
@@ -577,37 +631,49 @@ def living_costs(household: Household, at: dt.date | str, params: ParameterSet) 
 
 def living_costs_path(household: Household, months: Any, params: ParameterSet) -> pd.DataFrame:
     """``reference_budget``, ``own_figures``, ``floor`` and ``living_costs`` per month."""
-    idx = month_index(months)
-    rows = [living_costs(household, m.date(), params) for m in idx]
-    return pd.DataFrame(
-        {
-            "reference_budget": [r.reference_total for r in rows],
-            "own_figures": [np.nan if r.own_total is None else r.own_total for r in rows],
-            "floor": [r.floor_total for r in rows],
-            "living_costs": [r.total for r in rows],
-        },
-        index=idx,
-    )
+    import pandas as pd
+
+    idx, mo = _frame_months(months)
+    return pd.DataFrame(living_costs_arrays(household, mo.dates, params), index=idx)
+
+
+def living_costs_arrays(
+    household: Household, months: Sequence[dt.date], params: ParameterSet
+) -> dict[str, F64]:
+    """:func:`living_costs_path`'s columns as numpy arrays, for first-of-month ``months``."""
+    rows = [living_costs(household, m, params) for m in _Months.of(months).dates]
+    return {
+        "reference_budget": np.array([r.reference_total for r in rows], np.float64),
+        "own_figures": np.array(
+            [np.nan if r.own_total is None else r.own_total for r in rows], np.float64
+        ),
+        "floor": np.array([r.floor_total for r in rows], np.float64),
+        "living_costs": np.array([r.total for r in rows], np.float64),
+    }
 
 
 def fixed_costs_path(household: Household, months: Any) -> pd.DataFrame:
     """Existing debt payments and fixed costs per month (NOK)."""
-    idx = month_index(months)
-    n = len(idx)
+    import pandas as pd
+
+    idx, mo = _frame_months(months)
+    return pd.DataFrame(fixed_costs_arrays(household, mo.dates), index=idx)
+
+
+def fixed_costs_arrays(household: Household, months: Sequence[dt.date]) -> dict[str, F64]:
+    """:func:`fixed_costs_path`'s columns as numpy arrays, for first-of-month ``months``."""
+    mo = _Months.of(months)
+    n = len(mo)
     debts = np.zeros(n)
     for d in household.debts:
-        debts += np.where(_active(idx, None, d.end), float(d.monthly_payment), 0.0)
+        debts += np.where(_active(mo, None, d.end), float(d.monthly_payment), 0.0)
     kinds = {"childcare": np.zeros(n), "child_support": np.zeros(n), "other": np.zeros(n)}
     for c in household.fixed_costs:
-        kinds[c.kind] += np.where(_active(idx, c.start, c.end), float(c.monthly), 0.0)
-    frame = pd.DataFrame(
-        {
-            "debt_payments": debts,
-            "childcare": kinds["childcare"],
-            "child_support": kinds["child_support"],
-            "other_fixed": kinds["other"],
-        },
-        index=idx,
-    )
-    frame["fixed_costs"] = frame.sum(axis=1)
-    return frame
+        kinds[c.kind] += np.where(_active(mo, c.start, c.end), float(c.monthly), 0.0)
+    return {
+        "debt_payments": debts,
+        "childcare": kinds["childcare"],
+        "child_support": kinds["child_support"],
+        "other_fixed": kinds["other"],
+        "fixed_costs": debts + kinds["childcare"] + kinds["child_support"] + kinds["other"],
+    }

@@ -497,17 +497,17 @@ def _household_arrays(
     CPI (``cpi_index``). Scaling income after tax is the same as taxing grown incomes in a
     tax system whose thresholds grow with wages.
     """
-    from housingcalc.calc.household import fixed_costs_path, income_path, living_costs_path
+    from housingcalc.calc.household import fixed_costs_arrays, income_arrays, living_costs_arrays
 
-    frame = income_path(household, months, ps)
-    income = frame["net_income"].to_numpy(np.float64) * wage_index
-    counted = (frame["gross_income"] - frame["child_benefit"]).to_numpy(np.float64) * wage_index
-    intro = frame["introduction_benefit"].to_numpy(np.float64) > 0
+    frame = income_arrays(household, months, ps)
+    income = frame["net_income"] * wage_index
+    counted = (frame["gross_income"] - frame["child_benefit"]) * wage_index
+    intro = frame["introduction_benefit"] > 0
     if costs is None:
-        living = living_costs_path(household, months, ps)["living_costs"].to_numpy(np.float64)
-        fixed = fixed_costs_path(household, months)
-        debt = fixed["debt_payments"].to_numpy(np.float64)
-        other = (fixed["fixed_costs"].to_numpy(np.float64) - debt) * cpi_index
+        living = living_costs_arrays(household, months, ps)["living_costs"]
+        fixed = fixed_costs_arrays(household, months)
+        debt = fixed["debt_payments"]
+        other = (fixed["fixed_costs"] - debt) * cpi_index
         costs = (living * cpi_index, debt + other)
     return _HouseholdArrays(income, costs[0], costs[1], household, counted, intro)
 
@@ -517,12 +517,12 @@ def _interest_deduction(
 ) -> F64:
     """The tax value of the housing-loan interest per month (calc.household's tax rules),
     limited to the tax on the household's ordinary income; in the path's money."""
-    from housingcalc.calc.household import income_path
+    from housingcalc.calc.household import income_arrays
 
     if not (interest > 0).any():
         return np.zeros(len(months))
-    frame = income_path(household, months, ps, housing_interest_monthly=interest / wage_index)
-    return frame["interest_deduction"].to_numpy(np.float64) * wage_index
+    frame = income_arrays(household, months, ps, housing_interest_monthly=interest / wage_index)
+    return frame["interest_deduction"] * wage_index
 
 
 def _no_job_household(s: Scenario) -> tuple[Any, int]:

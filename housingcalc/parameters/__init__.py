@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -283,6 +284,37 @@ class ParameterSet:
             self._used[key] = resolved
         self._note_read(key, date)
         return resolved
+
+    def along(
+        self, name: str, dates: Sequence[dt.date], only: Iterable[int] | None = None
+    ) -> list[ResolvedValue | None]:
+        """The value in force at each of ``dates`` (``None`` at positions not in ``only``).
+
+        The same values and the same trace as :meth:`get` at each date, for a path of months
+        at once: one name lookup, a bisection per date, and one trace entry per value served
+        (with the latest date it was read at).
+        """
+        full = self.resolve_name(name)
+        series = self._series[full]
+        bounds, resolved = series._dates, series._resolved
+        out: list[ResolvedValue | None] = [None] * len(dates)
+        latest: dict[int, dt.date] = {}
+        for j in range(len(dates)) if only is None else only:
+            d = dates[j]
+            i = bisect_right(bounds, d)
+            if i == 0:
+                series.at(d)  # raises ParameterNotFound with the series' own message
+            out[j] = resolved[i - 1]
+            seen = latest.get(i)
+            if seen is None or d > seen:
+                latest[i] = d
+        for i, d in latest.items():
+            v = resolved[i - 1]
+            key = (full, v.effective)
+            if key not in self._used:
+                self._used[key] = v
+            self._note_read(key, d)
+        return out
 
     def value(self, name: str, at: dt.date | str) -> Any:
         return self.get(name, at).value

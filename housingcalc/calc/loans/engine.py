@@ -41,6 +41,7 @@ import numpy as np
 from housingcalc.calc.loans._exact import (
     I64,
     RATE_SCALE,
+    _pmt_small,
     div_half_up,
     interest_oere,
     nper_ceil,
@@ -374,6 +375,116 @@ class _Chunk:
         raise AssertionError("unreachable: every loan ends by its last term")  # pragma: no cover
 
 
+#: Batches of at most this many loans are run one loan at a time in Python integers
+#: (:class:`_OneLoan`): for a single what-if loan the numpy calls of a term cost ~40× the
+#: arithmetic (issue 12 §7; benchmarks/run.py). The two are equal loan for loan
+#: (tests/calc/test_engine_small.py, with hypothesis).
+SMALL_BATCH = 8
+
+
+class _OneLoan:
+    """:class:`_Chunk` for one loan in Python integers: the same rules in the same order each
+    term (rate change, start of amortisation, payment and last term, extra repayment, period
+    end). ``fin`` is the term the loan ended (0 while it runs)."""
+
+    def __init__(self, batch: LoanBatch, row: int, serial: bool, tpy: int) -> None:
+        self.serial, self.tpy = serial, tpy
+        self.d = tpy * RATE_SCALE
+        self.bal = int(batch.principal_oere[row])
+        self.rate = int(batch.rate_e8[row])
+        self.end = self.t_max = int(batch.n_terms[row])
+        self.io = int(batch.interest_only_terms[row])
+        self.reduce = bool(batch.reduce_payment[row])
+        rc, ex = batch.rc_loan == row, batch.ex_loan == row
+        self.rc = dict(zip(batch.rc_term[rc].tolist(), batch.rc_rate_e8[rc].tolist(), strict=True))
+        self.ex = dict(zip(batch.ex_term[ex].tolist(), batch.ex_oere[ex].tolist(), strict=True))
+        self.level = 0 if serial else self.interest()
+        self.fin = 0
+
+    def interest(self) -> int:
+        return (self.bal * self.rate + self.d // 2) // self.d
+
+    def recompute(self, remaining: int) -> None:
+        if self.serial:
+            self.level = (2 * self.bal + remaining) // (2 * remaining)
+        else:
+            self.level = _pmt_small(
+                np.array([self.bal]), np.array([self.rate]), np.array([remaining]), self.d
+            ).item()
+
+    def finish(self, t: int) -> None:
+        self.bal = self.level = 0
+        self.fin = t
+
+    def rate_change(self, t: int) -> None:
+        self.rate = self.rc[t]
+        if self.serial:
+            return
+        if self.io >= t:
+            self.level = self.interest()
+        elif self.io < t - 1:
+            if self.bal == 0:  # reached 0 exactly last term
+                self.finish(t - 1)
+            else:
+                self.recompute(self.end - t + 1)
+
+    def pay(self, t: int) -> int:
+        """This term's interest; the balance after the ordinary payment (ended at the last
+        term or when the repayment would exceed the balance)."""
+        interest = self.interest()
+        self.bal -= self.level
+        if not self.serial:
+            self.bal += interest
+        if t == self.end or self.bal < 0:
+            self.finish(t - 1 if self.bal == -self.level else t)
+        return interest
+
+    def extra(self, t: int) -> int:
+        x = min(self.ex[t], self.bal)
+        self.bal -= x
+        if self.bal == 0:
+            self.finish(t)
+        elif not self.serial and self.io > t:
+            self.level = self.interest()
+        elif self.io < t:
+            if self.reduce:
+                self.recompute(self.end - t)
+            elif not self.serial:
+                terms = int(nper_ceil([self.bal], [self.level], [self.rate], self.tpy)[0])
+                self.end = min(self.end, t + terms)
+        return int(x)
+
+    def run(self, row: int, period: int, out: dict[str, I64], fee: int) -> int:
+        """Write the loan's period rows into ``out``; return the terms it ran."""
+        full = "opening_balance" in out
+        has_extra = "extra_repayment" in out
+        i_acc = x_acc = 0
+        b_open = self.bal
+        for t in range(1, self.t_max + 1):
+            if t in self.rc and not self.fin:
+                self.rate_change(t)
+            if self.io == t - 1 and not self.fin:
+                self.recompute(self.end - t + 1)
+            if not self.fin:
+                i_acc += self.pay(t)
+            if t in self.ex and not self.fin:
+                x_acc += self.extra(t)
+            if t % period == 0 or self.fin:
+                j = (t - 1) // period
+                out["interest"][j, row] = i_acc
+                out["closing_balance"][j, row] = self.bal
+                if has_extra:
+                    out["extra_repayment"][j, row] = x_acc
+                if full:
+                    out["opening_balance"][j, row] = b_open
+                    out["fee"][j, row] = fee if self.fin in (0, t) else 0
+                if self.fin:
+                    return self.fin
+                i_acc = x_acc = 0
+                b_open = self.bal
+        raise AssertionError("unreachable: every loan ends by its last term")  # pragma: no cover
+
+
 def _chunks(batch: LoanBatch, chunk: int) -> list[tuple[I64, bool, int]]:
     """Loans grouped by (terms per year, kind), cut into runs of at most ``chunk`` loans in
     row order (so period rows are written near-sequentially)."""
@@ -408,7 +519,13 @@ def _simulate(batch: LoanBatch, yearly: bool, chunk: int, workers: int) -> dict[
 
     def run(job: tuple[I64, bool, int]) -> None:
         rows, serial, tpy = job
-        _Chunk(batch, rows, serial, tpy, tpy if yearly else 1, out, n_terms).run()
+        period = tpy if yearly else 1
+        if n <= SMALL_BATCH:
+            for row in rows.tolist():
+                one = _OneLoan(batch, row, serial, tpy)
+                n_terms[row] = one.run(row, period, out, int(batch.fee_oere[row]))
+            return
+        _Chunk(batch, rows, serial, tpy, period, out, n_terms).run()
 
     if workers > 1 and len(jobs) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
