@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from housingcalc.parameters import ResolvedValue
     from housingcalc.reports.i18n import Translator
     from housingcalc.reports.render import Formatter
+    from housingcalc.reports.workbook_units import PendingSheet
 
 __all__ = [
     "Column",
@@ -1132,7 +1132,8 @@ def write_workbook(
     """Write the Excel workbook: one sheet per table, numbers as numbers with formats.
 
     Written to a temporary file beside ``path`` and renamed into place. ``progress`` is told
-    of each per-unit sheet as it is written (they are what takes time at scale).
+    how far the per-unit sheets have got, every 16 384 rows (they are what takes time at
+    scale).
     """
     import os
     import tempfile
@@ -1142,18 +1143,26 @@ def write_workbook(
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
     os.close(fd)
+    spliced = ""
     try:
         wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "nan_inf_to_errors": True})
-        _write_sheets(wb, report, per_unit or {}, progress or (lambda _: None))
-        if progress is not None and per_unit:
-            progress("saving the workbook")
+        pending = _write_sheets(wb, report, per_unit or {})
         wb.close()
+        if pending:
+            from housingcalc.reports.workbook_units import splice
+
+            fd, spliced = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+            os.close(fd)
+            splice(Path(tmp), Path(spliced), pending, progress or (lambda _: None))
+            os.replace(spliced, tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is not
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        if spliced:
+            Path(spliced).unlink(missing_ok=True)
         raise
     return path
 
@@ -1169,8 +1178,11 @@ class _Sheets:
 
     def __init__(self, wb: Any, lang: str) -> None:
         self.wb = wb
-        self.gt = portfolio_translator(lang).gettext
+        from housingcalc.reports.workbook_units import workbook_translator
+
+        self.gt = workbook_translator(lang).gettext
         self.used: set[str] = set()
+        self.pending: list[PendingSheet] = []
         self.bold = wb.add_format(
             {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
         )
@@ -1255,7 +1267,9 @@ class _Sheets:
         if units is not None and len(units):
             sheet = _sheet_name(gt(TARIFF_UNITS), self.used)
             self.reserved[gt(TARIFF_UNITS)] = sheet
-            cols = {c: _col(j) for j, c in enumerate(units.columns)}
+            from housingcalc.reports.workbook_units import sheet_columns
+
+            cols = {c.key: _col(j) for j, c in enumerate(sheet_columns(TARIFF_UNITS, units))}
             n = len(units)
 
         def column(c: str) -> str:
@@ -1326,51 +1340,6 @@ class _Sheets:
             self.wb.define_name(name, f"='{ws.name}'!$B${row + 1}")
             self.names.add(name)
             row += 1
-
-    def bu_units(self, name: str, frame: pd.DataFrame) -> None:
-        """Per-unit Beregningsutvalget with live formulas: capital = rate × market value,
-        calculated maintenance = MAX(actual, floor × market value), net = the sum."""
-        ws = self.sheet(name)
-        self.bu_sheet = ws.name
-        cols = list(frame.columns)
-        for j, c in enumerate(cols):
-            _text(ws, 0, j, str(c), self.bold)
-            ws.set_column(j, j, 16)
-        ws.freeze_panes(1, 1)
-        ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
-        at = {c: _col(j) for j, c in enumerate(cols)}
-        live = {"CapitalRate", "MaintenanceRate"} <= self.names
-        nok = self.fmts["nok"]
-        data = {c: frame[c].tolist() for c in cols}
-        for i in range(len(frame)):
-            r = i + 2  # the spreadsheet's row
-            for j, c in enumerate(cols):
-                v = data[c][i]
-                if c == "unit_id":
-                    _text(ws, i + 1, j, str(v))
-                    continue
-                if v is None or v != v:
-                    continue
-                value = round(float(v), 2)
-                formula = None
-                if live and c == "capital_cost":
-                    formula = f"=CapitalRate*{at['market_value']}{r}"
-                elif live and c == "maintenance_calculated":
-                    formula = (
-                        f"=MAX({at['maintenance_actual']}{r},"
-                        f"MaintenanceRate*{at['market_value']}{r})"
-                    )
-                elif live and c == "net_cost":
-                    formula = (
-                        f"={at['capital_cost']}{r}+{at['maintenance_calculated']}{r}"
-                        f"+{at['other_costs']}{r}-{at['rent_income']}{r}"
-                    )
-                if formula is not None:
-                    ws.write_formula(i + 1, j, formula, nok, value)
-                else:
-                    ws.write_number(i + 1, j, value, nok)
-        self.bu_rows = len(frame)
-        self.bu_cols = at
 
     def cost_table(self, t: Table) -> None:
         """The Beregningsutvalget lines with formulas where calc's line is that arithmetic
@@ -1552,60 +1521,31 @@ class _Sheets:
             _text(ws, r, 0, line, self.note)
             r += 1
 
-    def frame(self, name: str, frame: pd.DataFrame) -> None:
-        """A per-unit table: one row per unit, numbers as numbers."""
-        import numpy as np
+    def unit_sheet(self, key: str, frame: pd.DataFrame) -> PendingSheet:
+        """A per-unit sheet as the column spec says (``templates/workbook/unit_columns.csv``):
+        translated headers, widths and number formats, frozen header row and first column,
+        autofilter. The rows are spliced in after the workbook is closed
+        (:func:`housingcalc.reports.workbook_units.splice`); a spec formula is used where every
+        defined name it needs is on the Inputs sheet and every column it refers to is here."""
+        from housingcalc.reports.workbook_units import PendingSheet, formula_names, sheet_columns
 
-        ws = self.sheet(name)
-        cols = list(frame.columns)
-        writers: list[tuple[int, list[Any], Any, Any]] = []
+        ws = self.sheet(self.gt(key))
+        cols = sheet_columns(key, frame)
+        ws.set_row(0, 45)  # room for a header wrapped on three lines
         for j, c in enumerate(cols):
-            _text(ws, 0, j, str(c), self.bold)
-            ws.set_column(j, j, 14)
-            kind = frame[c].dtype.kind
-            if kind in "fiu":
-                fmt = self.fmts["area" if c.endswith("_m2") else "pct" if "rate" in c else "nok"]
-                values = frame[c].astype("float64")
-                data = values.where(np.isfinite(values), None).tolist()
-                writers.append((j, data, ws.write_number, fmt))
-            elif kind == "b":
-                writers.append((j, frame[c].tolist(), ws.write_boolean, None))
-            else:
-                text = [None if v is None or v != v else str(v) for v in frame[c].tolist()]
-                writers.append((j, text, partial(_text, ws), None))
+            _text(ws, 0, j, self.gt(c.header), self.bold)
+            ws.set_column(j, j, c.width, self.fmts.get(c.kind))
         ws.freeze_panes(1, 1)
-        live = self.tariff_formulas(name, cols)
-        for i in range(len(frame)):
-            for j, data, write, fmt in writers:
-                v = data[i]
-                if v is not None:
-                    f = live.get(j)
-                    if f is not None:
-                        ws.write_formula(i + 1, j, f(i + 2), fmt, v)
-                    else:
-                        write(i + 1, j, v, fmt)
-
-    def tariff_formulas(self, name: str, cols: list[str]) -> dict[int, Callable[[int], str]]:
-        """On the per-unit tariff sheet: weighted area = area × weight, rent a month =
-        weighted area × the rate (calc rounds each rent down or up to the øre so that the
-        rents sum to the cost exactly, so the formula differs from the cached rent by less
-        than one øre), a year = 12 × the month, the gaps = tariff − current."""
-        if name != self.gt(TARIFF_UNITS) or "TariffRate" not in self.names:
-            return {}
-        at = {c: _col(j) for j, c in enumerate(cols)}
-        out: dict[str, Callable[[int], str]] = {}
-        if {"area_m2", "weight"} <= at.keys():
-            out["weighted_area_m2"] = lambda r: f"={at['area_m2']}{r}*{at['weight']}{r}"
-        if "weighted_area_m2" in at:
-            out["tariff_rent_monthly"] = lambda r: f"={at['weighted_area_m2']}{r}*TariffRate"
-        if "tariff_rent_monthly" in at:
-            rent = at["tariff_rent_monthly"]
-            out["tariff_rent_yearly"] = lambda r: f"=12*{rent}{r}"
-            if "current_rent_monthly" in at:
-                cur = at["current_rent_monthly"]
-                out["gap_monthly"] = lambda r: f"={rent}{r}-{cur}{r}"
-                out["gap_yearly"] = lambda r: f"=12*({rent}{r}-{cur}{r})"
-        return {cols.index(c): f for c, f in out.items() if c in cols}
+        ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
+        present = {c.key for c in cols}
+        formulas = {
+            c.key: c.formula
+            for c in cols
+            if c.formula and formula_names(c.formula) <= self.names and set(c.refs()) <= present
+        }
+        pending = PendingSheet(ws.name, frame, cols, formulas)
+        self.pending.append(pending)
+        return pending
 
     def assumptions(self, report: PortfolioReport) -> None:
         gt = self.gt
@@ -1669,15 +1609,15 @@ def _write_sheets(
     wb: Any,
     report: PortfolioReport,
     per_unit: dict[str, pd.DataFrame],
-    progress: Callable[[str], None],
-) -> None:
+) -> list[PendingSheet]:
+    """Every sheet; the per-unit sheets without their rows, which are returned to be spliced."""
     w = _Sheets(wb, report.lang)
     w.report = report
     w.summary(report)
     w.inputs(report, per_unit)
     if BU_UNITS in per_unit:  # before the lines that sum it
-        progress(f"sheet {w.gt(BU_UNITS)!r}: {len(per_unit[BU_UNITS])} rows")
-        w.bu_units(w.gt(BU_UNITS), per_unit[BU_UNITS])
+        bu = w.unit_sheet(BU_UNITS, per_unit[BU_UNITS])
+        w.bu_sheet, w.bu_rows, w.bu_cols = bu.name, len(bu.frame), bu.letters
     tables = list(report.valuation_tables)
     if report.cost_table is not None:
         tables.append(
@@ -1696,8 +1636,7 @@ def _write_sheets(
             w.table(t)
     for name, frame in per_unit.items():
         if name != BU_UNITS:
-            progress(f"sheet {w.gt(name)!r}: {len(frame)} rows")
-            w.frame(w.gt(name), frame)
+            w.unit_sheet(name, frame)
     w.assumptions(report)
     for t in report.assumption_tables:
         w.table(t)
@@ -1707,3 +1646,4 @@ def _write_sheets(
         [*report.defaults, *report.register_notes],
     )
     w.sources(report)
+    return w.pending

@@ -68,6 +68,14 @@ def _recalculated(workbook: Path, tmp: Path) -> dict[str, list[list[str]]]:
     return sheets
 
 
+def _keyed(rows: list[list[str]], sheet: str) -> tuple[list[str], list[list[str]]]:
+    """A per-unit sheet's header as column keys (the spec's English header → its key)."""
+    from housingcalc.reports.workbook_units import unit_columns
+
+    key = {c.header: c.key for c in unit_columns()[sheet]}
+    return [key.get(h, h) for h in rows[0]], rows[1:]
+
+
 @pytest.fixture(scope="module")
 def result() -> PortfolioResult:
     a = load_assumptions(example("portfolio-example.yaml"))
@@ -116,10 +124,9 @@ def test_every_recalculated_figure_equals_housingcalcs_own(
         assert abs(float(got[2]) - row["total"]) < 1, (key, got, row["total"])
         assert abs(float(got[3]) - row["per_unit"]) < 1, (key, got, row["per_unit"])
     per = c.per_unit_frame
-    rows = sheets[BU_UNITS[:31]]
-    header = rows[0]
+    header, rows = _keyed(sheets[BU_UNITS[:31]], BU_UNITS)
     for k, (_, unit) in enumerate(per.iterrows()):
-        got = dict(zip(header, rows[k + 1], strict=False))
+        got = dict(zip(header, rows[k], strict=False))
         assert got["unit_id"] == unit["unit_id"]
         for col in ("capital_cost", "maintenance_calculated", "net_cost"):
             assert abs(float(got[col]) - unit[col]) < 1, (unit["unit_id"], col)
@@ -166,7 +173,7 @@ def test_the_recalculated_tariff_equals_housingcalcs_own(
     assert str(inputs["Tariff: cost to cover a year"]).startswith("=SUM(")
     assert str(inputs["Tariff: weighted area (m²)"]).startswith("=SUMPRODUCT(")
     units_ws = wb[TARIFF_UNITS]
-    header = [c.value for c in units_ws[1]]
+    header, _ = _keyed([[str(c.value) for c in units_ws[1]]], TARIFF_UNITS)
     rent_col = header.index("tariff_rent_monthly")
     assert units_ws.cell(2, rent_col + 1).value.endswith("*TariffRate")
 
@@ -177,12 +184,11 @@ def test_the_recalculated_tariff_equals_housingcalcs_own(
     assert abs(float(got_inputs["Tariff, kr per weighted m² a month"]) - tr.rate) < 0.005
     assert abs(float(got_inputs["Tariff: cost to cover a year"]) - tr.total_cost) < 1
     assert abs(float(got_inputs["Tariff: weighted area (m²)"]) - tr.weighted_area) < 0.01
-    rows = sheets[TARIFF_UNITS]
-    head = rows[0]
+    head, rows = _keyed(sheets[TARIFF_UNITS], TARIFF_UNITS)
     per = tr.per_unit
-    assert len(rows) - 1 == len(per)
+    assert len(rows) == len(per)
     for k, (_, unit) in enumerate(per.iterrows()):
-        got = dict(zip(head, rows[k + 1], strict=False))
+        got = dict(zip(head, rows[k], strict=False))
         assert got["unit_id"] == unit["unit_id"]
         # calc rounds each rent to the øre (down or up, so the rents sum to the cost): the
         # formula area × weight × rate is within one øre a month of it, 12 øre a year
@@ -191,7 +197,7 @@ def test_the_recalculated_tariff_equals_housingcalcs_own(
         for col in ("gap_monthly", "gap_yearly"):
             if col in got and got[col] != "":
                 assert abs(float(got[col]) - unit[col]) < 1, (unit["unit_id"], col)
-    collected = sum(float(r[head.index("tariff_rent_yearly")]) for r in rows[1:])
+    collected = sum(float(r[head.index("tariff_rent_yearly")]) for r in rows)
     k = (1 - tr.vacancy) * (1 - tr.rent_loss)
     # the rents LibreOffice computes collect the cost to cover: Σ 12 × rent × k = cost
     assert abs(collected * k - tr.total_cost) < 1
