@@ -171,7 +171,8 @@ def test_the_recalculated_tariff_equals_housingcalcs_own(
     rate_formula = inputs["Tariff, kr per weighted m² a month"]
     assert rate_formula == "=TariffCost/(12*(1-Vacancy)*(1-RentLoss))/TariffWeightedArea"
     assert str(inputs["Tariff: cost to cover a year"]).startswith("=SUM(")
-    assert str(inputs["Tariff: weighted area (m²)"]).startswith("=SUMPRODUCT(")
+    # the rate's divisor is the total of the tariff table's weighted area by class
+    assert str(inputs["Tariff: weighted area (m²)"]).startswith("='Tariff'!$")
     units_ws = wb[TARIFF_UNITS]
     header, _ = _keyed([[str(c.value) for c in units_ws[1]]], TARIFF_UNITS)
     rent_col = header.index("tariff_rent_monthly")
@@ -226,3 +227,72 @@ def test_the_projections_yearly_sums_recalculate_to_housingcalcs_own(
                 assert abs(float(total[j]) - float(years[col.key].sum())) < 1, col.key
                 checked += 1
     assert checked == 4
+
+
+def test_the_recalculated_tariff_by_class_equals_housingcalcs_own(
+    result: PortfolioResult, tmp_path: Path
+) -> None:
+    """The tariff table by size class × standard: units and area counted from the per-unit
+    sheet, weighted area = area × weight, kr/m² = weight × rate, the typical unit's rent =
+    typical area × weight × rate rounded to the step; checked against calc's own table."""
+    from openpyxl import load_workbook
+
+    tr = result.tariff
+    assert tr is not None
+    rep = build_report(result, "en", register_source="register")
+    path = write_workbook(rep, tmp_path / "p.xlsx", per_unit=per_unit_frames(result))
+    ws = load_workbook(path)["Tariff"]
+    head = [c.value for c in ws[3]]
+    first = [c.value for c in ws[4]]
+    assert str(first[head.index("Units")]).startswith("=COUNTIFS(")
+    assert str(first[head.index("Area (m²)")]).startswith("=SUMIFS(")
+    assert first[head.index("kr per m² a month")] == "=C4*TariffRate"
+    assert str(first[head.index("Rent a month, typical unit")]).startswith("=ROUND(")
+
+    sheets = _recalculated(_stripped(path, tmp_path), tmp_path)
+    rows = sheets["Tariff"]
+    start = next(i for i, r in enumerate(rows) if r and r[0] == "Size class") + 1
+    col = {h: j for j, h in enumerate(rows[start - 1])}
+    table = tr.table
+    for n, (_, cls) in enumerate(table.iterrows()):
+        got = rows[start + n]
+        assert (got[0], got[1]) == (cls["size_class"], cls["standard"])
+        assert int(float(got[col["Units"]])) == cls["units"]
+        assert abs(float(got[col["Area (m²)"]]) - cls["area_m2"]) < 0.01
+        # area × weight, by hand from calc's own area and weight
+        wa = cls["area_m2"] * cls["weight"]
+        assert abs(float(got[col["Weighted area (m²)"]]) - wa) < 0.01
+        # a krone per m² is a krone on every m² of the class: compare to the øre
+        assert abs(float(got[col["kr per m² a month"]]) - cls["kr_per_m2_month"]) < 0.005
+        assert abs(float(got[col["kr per m² a year"]]) - cls["kr_per_m2_year"]) < 0.005
+        assert abs(float(got[col["Rent a month, typical unit"]]) - cls["typical_rent_monthly"]) < 1
+    total = rows[start + len(table)]
+    assert total[0] == "Total"
+    assert int(float(total[col["Units"]])) == tr.units
+    assert abs(float(total[col["Weighted area (m²)"]]) - tr.weighted_area) < 0.01
+
+
+def test_a_new_vacancy_on_the_inputs_sheet_reprices_every_class(
+    result: PortfolioResult, tmp_path: Path
+) -> None:
+    """Vacancy 10 % on the Inputs sheet: rate = cost ÷ (12 × 0.9 × (1 − rent loss)) ÷
+    weighted area, so each class's kr/m² a month = weight × that."""
+    from openpyxl import load_workbook
+
+    tr = result.tariff
+    assert tr is not None
+    rep = build_report(result, "en", register_source="register")
+    path = write_workbook(rep, tmp_path / "p.xlsx", per_unit=per_unit_frames(result))
+    wb = load_workbook(path)
+    ws = wb["Inputs"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Tariff: vacancy")
+    row[1].value = 0.10
+    changed = tmp_path / "changed.xlsx"
+    wb.save(changed)
+    sheets = _recalculated(changed, tmp_path)
+    rate = tr.total_cost / (12 * 0.9 * (1 - tr.rent_loss)) / tr.weighted_area
+    rows = sheets["Tariff"]
+    start = next(i for i, r in enumerate(rows) if r and r[0] == "Size class") + 1
+    col = rows[start - 1].index("kr per m² a month")
+    for n, (_, cls) in enumerate(tr.table.iterrows()):
+        assert abs(float(rows[start + n][col]) - cls["weight"] * rate) < 0.005
