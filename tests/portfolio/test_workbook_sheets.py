@@ -172,3 +172,18 @@ def test_text_is_escaped_and_neutralised_and_missing_values_stay_empty(tmp_path:
     assert [r[1] for r in got] == [1.0, None, 3.0, -4.25, 1e20]  # 1.005 to the øre: 1.0 (binary)
     assert [r[2] for r in got] == ["=2*B2", None, "=2*B4", "=2*B5", "=2*B6"]
     assert [r[3] for r in got] == [True, False, True, False, True]
+
+
+def test_long_sheets_report_their_progress(
+    result: PortfolioResult,
+    frames: dict[str, pd.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workbook_units, "CHUNK_ROWS", 100)
+    rep = build_report(result, "en", register_source="register")
+    said: list[str] = []
+    write_workbook(rep, tmp_path / "p.xlsx", per_unit=frames, progress=said.append)
+    n = len(frames["Units - tariff"])
+    assert f"sheet 'Units - tariff': 100 of {n} rows" in said
+    assert f"sheet 'Units - tariff': {n} of {n} rows" in said
