@@ -130,6 +130,13 @@ def test_every_recalculated_figure_equals_housingcalcs_own(
         assert got["unit_id"] == unit["unit_id"]
         for col in ("capital_cost", "maintenance_calculated", "net_cost"):
             assert abs(float(got[col]) - unit[col]) < 1, (unit["unit_id"], col)
+    # the valuation sheet: hidden value = market − book, net value = market − loans − grant
+    header, rows = _keyed(sheets["Units - valuation"], "Units - valuation")
+    for k, (_, unit) in enumerate(result.valuation.per_unit.iterrows()):
+        got = dict(zip(header, rows[k], strict=False))
+        assert got["unit_id"] == unit["unit_id"]
+        for col in ("hidden_value", "net_value"):
+            assert abs(float(got[col]) - unit[col]) < 1, (unit["unit_id"], col)
 
 
 def test_a_new_capital_rate_on_the_inputs_sheet_recomputes_the_cost(
