@@ -26,6 +26,7 @@ import csv
 import re
 import zipfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -348,12 +349,20 @@ def splice(
                 head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head)
                 styles = _styles(head, width)
                 big = n * width * 64 > 1_500_000_000  # past 2 GiB uncompressed: ZIP64
-                with zout.open(info.filename, "w", force_zip64=big) as fh:
-                    fh.write(head.encode("utf-8"))
+                # zlib compresses a block (in a second thread: it lets go of the GIL) while
+                # the next block is made here
+                with (
+                    zout.open(info.filename, "w", force_zip64=big) as fh,
+                    ThreadPoolExecutor(1) as pool,
+                ):
+                    writing = pool.submit(fh.write, head.encode("utf-8"))
                     for start in range(0, n, CHUNK_ROWS):
                         stop = min(n, start + CHUNK_ROWS)
-                        fh.write(rows_xml(sheet, styles, start, stop).encode("utf-8"))
+                        block = rows_xml(sheet, styles, start, stop).encode("utf-8")
+                        writing.result()
+                        writing = pool.submit(fh.write, block)
                         if n > CHUNK_ROWS:
                             done, total = f"{stop:,}".replace(",", " "), f"{n:,}".replace(",", " ")
                             progress(f"sheet {sheet.name!r}: {done} of {total} rows")
+                    writing.result()
                     fh.write(("</sheetData>" + tail).encode("utf-8"))
