@@ -181,6 +181,15 @@ class Series:
         return np.array([d.toordinal() for d in self._dates], np.int64)
 
     @cached_property
+    def _resolved_or_none(self) -> Any:
+        """The resolved values and a trailing ``None``, as a numpy object array."""
+        import numpy as np
+
+        out = np.empty(len(self._resolved) + 1, dtype=object)
+        out[:-1] = self._resolved
+        return out
+
+    @cached_property
     def _resolved(self) -> tuple[ResolvedValue, ...]:
         return tuple(self.resolve(v) for v in self.file.values)
 
@@ -327,10 +336,9 @@ class ParameterSet:
         if strict and not k.all():
             series.at(dates[int(at[np.argmin(k)])])  # raises ParameterNotFound (its message)
         resolved = series._resolved
-        out: list[ResolvedValue | None] = [None] * len(dates)
-        for j, i in zip(at.tolist(), k.tolist(), strict=True):
-            if i:
-                out[j] = resolved[i - 1]
+        served = np.full(len(dates), None, dtype=object)
+        served[at] = series._resolved_or_none[k - 1]  # k = 0 → the trailing None
+        out: list[ResolvedValue | None] = served.tolist()
         for i in np.unique(k[k > 0]).tolist():
             v = resolved[i - 1]
             key = (full, v.effective)
