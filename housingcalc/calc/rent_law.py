@@ -55,6 +55,8 @@ __all__ = [
     "check_prevailing_from",
     "law_terms",
     "phase_in",
+    "phase_in_frame",
+    "phased_rent_sums",
     "rent_path",
 ]
 
@@ -253,6 +255,7 @@ class PhaseIn:
     terms: LawTerms
 
     def summary(self) -> dict[str, float | int | None]:
+        """Units below the tariff, the monthly gap, and years to close it (those closing)."""
         below = self.current < self.tariff
         y = self.years_to_close[below]
         closing = y[~np.isnan(y)]
@@ -269,6 +272,17 @@ class PhaseIn:
             "prevailing_after_months": self.terms.prevailing_after,
             "index_every_months": self.terms.index_every,
         }
+
+    def by_years(self) -> dict[str, int]:
+        """Units by whole years until their rent covers the tariff ("never": capped below
+        it by the prevailing rent); units already at or above it count under "0"."""
+        y = self.years_to_close
+        keys, counts = np.unique(y[~np.isnan(y)].astype(np.int64), return_counts=True)
+        out = {str(int(k)): int(c) for k, c in zip(keys, counts, strict=True)}
+        never = int(np.isnan(y).sum())
+        if never:
+            out["never"] = never
+        return out
 
 
 def phase_in(
@@ -317,3 +331,38 @@ def phase_in(
     years = np.where(at_once, 0.0, np.ceil(first / 12.0))
     years = np.where(reaches, years, np.nan)
     return PhaseIn(cur, tar, prev, level_after, step_year, years, first, terms)
+
+
+def phased_rent_sums(ph: PhaseIn, sold: NDArray[np.intp], before: F64, horizon: int) -> F64:
+    """The yearly rent of the units still let in each year 1 … H, today's money, NOK/year:
+    each unit's current rent until its ``step_year``, ``level_after`` from then on, less the
+    units sold before the year (``before``: sold units × years, 1 = sold before that year).
+
+    Sums over all units once (a ``bincount`` of the step changes by year), then subtracts the
+    sold units' own paths: no loop over units.
+    """
+    cur = 12.0 * ph.current
+    after = 12.0 * ph.level_after
+    within = ph.step_year <= horizon
+    change = np.bincount(
+        ph.step_year[within], weights=(after - cur)[within], minlength=horizon + 1
+    )[1 : horizon + 1]
+    every = cur.sum() + np.cumsum(change)
+    t = np.arange(1, horizon + 1)
+    stepped = t[None, :] >= ph.step_year[sold][:, None]
+    sold_path = np.where(stepped, after[sold][:, None], cur[sold][:, None])
+    return np.asarray(every - (sold_path * before).sum(axis=0), np.float64)
+
+
+def phase_in_frame(ph: PhaseIn, unit_id: NDArray[np.object_]) -> dict[str, object]:
+    """Per-unit columns of a phase-in (for a DataFrame), NOK/month, today's money."""
+    return {
+        "unit_id": unit_id,
+        "current_rent_monthly": ph.current,
+        "tariff_rent_monthly": ph.tariff,
+        "prevailing_rent_monthly": ph.prevailing,
+        "gap_monthly": ph.tariff - ph.current,
+        "rent_after_step_monthly": ph.level_after,
+        "step_year": ph.step_year,
+        "years_to_close": ph.years_to_close,
+    }
