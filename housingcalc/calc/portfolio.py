@@ -1386,9 +1386,7 @@ def _phase_in(units: Units, assumptions: PortfolioAssumptions, params: Parameter
     since = (at.year - fixed.year) * 12 + at.month - fixed.month
     area = f["area_m2"].to_numpy(np.float64)
     prevailing = (
-        None
-        if rl.prevailing_rent_per_m2_month is None
-        else rl.prevailing_rent_per_m2_month * area
+        None if rl.prevailing_rent_per_m2_month is None else rl.prevailing_rent_per_m2_month * area
     )
     return phase_in(
         f["rent_monthly"].to_numpy(np.float64),

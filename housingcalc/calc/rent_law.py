@@ -105,9 +105,7 @@ def _months_between(a: dt.date, b: dt.date) -> int:
     return (b.year - a.year) * 12 + b.month - a.month
 
 
-def check_prevailing_from(
-    field: str, value: dt.date, last_fixed: dt.date, terms: LawTerms
-) -> None:
+def check_prevailing_from(field: str, value: dt.date, last_fixed: dt.date, terms: LawTerms) -> None:
     """Refuse a prevailing-rent date earlier than § 4-3 allows (one line, naming the rule)."""
     earliest = _add_months(last_fixed, terms.prevailing_after)
     if _months_between(last_fixed, value) < terms.prevailing_after:
@@ -222,9 +220,7 @@ def rent_path(
             steps.append(RentStep(nxt, date, "prevailing", change, level))
             prev_at = None
         else:  # § 4-2
-            change, kind, used = _kpi_change(
-                ps, date, nxt - fixed, terms.kpi_lag, cpi_assumption
-            )
+            change, kind, used = _kpi_change(ps, date, nxt - fixed, terms.kpi_lag, cpi_assumption)
             level *= 1.0 + change
             steps.append(RentStep(nxt, date, kind, change, level, used))
         fixed = m = nxt
@@ -264,7 +260,7 @@ class PhaseIn:
             "units": len(self.current),
             "units_below_tariff": int(below.sum()),
             "gap_monthly_total": round(float(gap.sum()), 2),
-            "units_closing": int(len(closing)),
+            "units_closing": len(closing),
             "units_never_closing": int(np.isnan(y).sum()),
             "years_to_close_max": None if not len(closing) else float(closing.max()),
             "years_to_close_median": None if not len(closing) else float(np.median(closing)),

@@ -437,7 +437,9 @@ def project(
                 ["months to the first § 4-3 step", str(s["prevailing_after_months"])],
                 *[
                     [
-                        "units at or above the tariff" if k == "0" else f"units closing in {k} years",
+                        "units at or above the tariff"
+                        if k == "0"
+                        else f"units closing in {k} years",
                         str(v),
                     ]
                     for k, v in by.items()
