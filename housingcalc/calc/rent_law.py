@@ -112,10 +112,9 @@ def check_prevailing_from(field: str, value: dt.date, last_fixed: dt.date, terms
         raise InputError(
             field,
             value.strftime("%Y-%m"),
-            f"husleieloven § 4-3: the rent may be set to the prevailing rent only when it has "
-            f"not changed other than by KPI for 2½ years and after written notice, so "
-            f"{terms.prevailing_after} months after it was last fixed "
-            f"({last_fixed.strftime('%Y-%m')}) at the earliest: {earliest.strftime('%Y-%m')}",
+            f"husleieloven § 4-3 (2½ years unchanged + 6 months' notice): at the earliest "
+            f"{terms.prevailing_after} months after the rent was last fixed "
+            f"({last_fixed.strftime('%Y-%m')}), i.e. {earliest.strftime('%Y-%m')}",
         )
 
 
