@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from housingcalc.calc.rent_law import (
@@ -232,3 +234,48 @@ def test_portfolio_project_shows_the_phase_in(tmp_path: Path) -> None:
     )
     assert plain.exit_code == 0, plain.output
     assert json.loads(plain.stdout)["rent_phase_in"] is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.floats(0, 20_000),  # current rent
+            st.floats(1, 20_000),  # tariff
+            st.one_of(st.none(), st.floats(1, 20_000)),  # prevailing
+            st.integers(0, 60),  # months since the last fixing
+            st.integers(0, 8),  # sale year (0: kept)
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_phased_sums_equal_a_unit_by_unit_year_by_year_reference(rows: list[tuple]) -> None:
+    horizon = 8
+    cur = np.array([r[0] for r in rows])
+    tar = np.array([r[1] for r in rows])
+    prev = np.array([np.nan if r[2] is None else r[2] for r in rows])
+    since = np.array([float(r[3]) for r in rows])
+    sale = np.array([r[4] for r in rows])
+    ph = phase_in(cur, tar, terms=TERMS, months_since_fixed=since, prevailing=prev, horizon=horizon)
+    # the law, unit by unit and year by year: the § 4-3 step takes effect 36 months after the
+    # last fixing; year t covers months 12(t − 1) … 12t − 1 from the valuation date
+    expected = np.zeros(horizon)
+    for i in range(len(rows)):
+        target = tar[i] if np.isnan(prev[i]) else min(tar[i], prev[i])
+        step_month = max(36 - since[i], 0)
+        for t in range(1, horizon + 1):
+            if sale[i] and t > sale[i]:
+                continue  # sold at the end of an earlier year
+            if cur[i] >= tar[i] or cur[i] <= 0:
+                level = tar[i]
+            else:
+                level = target if 12 * (t - 1) >= step_month else cur[i]
+            expected[t - 1] += 12 * level
+    sold = np.flatnonzero(sale > 0).astype(np.intp)
+    before = (sale[sold][:, None] < np.arange(1, horizon + 1)[None, :]).astype(np.float64)
+    got = phased_rent_sums(ph, sold, before, horizon)
+    assert np.allclose(got, expected, rtol=1e-12, atol=1e-6)
+    assert (ph.level_after <= tar + 1e-9).all()
+    never = (cur > 0) & (cur < tar) & ~np.isnan(prev) & (prev < tar)
+    assert (np.isnan(ph.years_to_close) == never).all()
