@@ -273,6 +273,8 @@ class Table:
 
 def _width(text: str) -> int:
     """Terminal cells ``text`` takes (wide East Asian characters count two)."""
+    if not text or max(text) < "\u0300":  # Latin letters, digits, spaces: one cell each
+        return len(text)
     return sum(
         0
         if unicodedata.combining(ch)
