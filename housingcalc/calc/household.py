@@ -45,7 +45,7 @@ import numpy as np
 
 from housingcalc.errors import InputError
 from housingcalc.models.household import Household, IncomeStream, Person, birth_date_of
-from housingcalc.parameters import ParameterSet, ResolvedValue
+from housingcalc.parameters import DatePath, ParameterSet, ResolvedValue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,7 +135,8 @@ class _Months:
         for d in dates:
             if d.day != 1 or isinstance(d, dt.datetime):
                 raise InputError("months", str(d), "must be first-of-month dates")
-        return cls(dates, np.fromiter((_mint(d) for d in dates), np.int64, len(dates)))
+        path = dates if isinstance(dates, DatePath) else DatePath(dates)
+        return cls(path, np.fromiter((_mint(d) for d in path), np.int64, len(path)))
 
     def __len__(self) -> int:
         return len(self.dates)

@@ -92,6 +92,7 @@ then follows the floating path; the stress rate moves with the path.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -99,6 +100,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from housingcalc.errors import InputError, ParameterNotFound, ScenarioError
+from housingcalc.parameters import DatePath
 
 if TYPE_CHECKING:
     from housingcalc.models.scenario import Scenario
@@ -399,13 +401,10 @@ class RentToOwnResult:
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _months(start: dt.date, n: int) -> list[dt.date]:
+def _months(start: dt.date, n: int) -> DatePath:
+    """The path's months (a ``DatePath``: the rule values along it are read many times)."""
     y, m = start.year, start.month
-    out = []
-    for k in range(n):
-        yy, mm = divmod(m - 1 + k, 12)
-        out.append(dt.date(y + yy, mm + 1, 1))
-    return out
+    return DatePath(dt.date(y + (m - 1 + k) // 12, (m - 1 + k) % 12 + 1, 1) for k in range(n))
 
 
 def _month_index(start: dt.date, month: dt.date) -> int:
@@ -455,7 +454,7 @@ def _window_min(values: F64, window: int) -> F64:
 @dataclass(frozen=True, eq=False)
 class _Inputs:
     n: int
-    months: list[dt.date]
+    months: DatePath
     option_months: int
     first_allowed: int
     rent: F64
@@ -491,7 +490,7 @@ class _HouseholdArrays:
 
 def _household_arrays(
     ps: ParameterSet,
-    months: list[dt.date],
+    months: Sequence[dt.date],
     household: Any,
     wage_index: F64,
     cpi_index: F64,
@@ -520,7 +519,7 @@ def _household_arrays(
 
 
 def _interest_deduction(
-    household: Any, ps: ParameterSet, months: list[dt.date], interest: F64, wage_index: F64
+    household: Any, ps: ParameterSet, months: Sequence[dt.date], interest: F64, wage_index: F64
 ) -> F64:
     """The tax value of the housing-loan interest per month (calc.household's tax rules),
     limited to the tax on the household's ordinary income; in the path's money."""
@@ -601,7 +600,7 @@ def _rent_law_path(s: Scenario, ps: ParameterSet, rent0: float, n: int) -> Any:
     )
 
 
-def _floating_path(s: Scenario, ps: ParameterSet, months: list[dt.date]) -> F64:
+def _floating_path(s: Scenario, ps: ParameterSet, months: Sequence[dt.date]) -> F64:
     """Husbanken's floating rate (effective) per month: the rate path, else the parameter."""
     path = s.assumptions.rate_path
     if path and path[0].from_ <= months[0]:
@@ -623,7 +622,7 @@ def _floating_path(s: Scenario, ps: ParameterSet, months: list[dt.date]) -> F64:
     return out
 
 
-def _stress_path(ps: ParameterSet, months: list[dt.date], floating: F64) -> F64:
+def _stress_path(ps: ParameterSet, months: Sequence[dt.date], floating: F64) -> F64:
     """The stress-test rate per month: the rule in force (today's value carried forward),
     moved by the same amount as the floating-rate path."""
     from housingcalc.calc.capacity import stress_rate
@@ -1111,7 +1110,7 @@ def _timeline(
     savings, shortfall = _balance(s.household.savings, saved - eq_used)
     net_equity = np.where(own, value - sl_bal - bank_bal - grant_rep, 0.0)
     return Timeline(
-        month=inp.months,
+        month=list(inp.months),
         phase=["own" if o else "rent" for o in own],
         income_after_tax=hh.income_after_tax,
         living_costs=hh.living_costs,
@@ -1195,7 +1194,7 @@ def _purchase(
 
 
 def _establishment_repayable(
-    grant: float, p: int, n: int, ps: ParameterSet, months: list[dt.date], repayment: str
+    grant: float, p: int, n: int, ps: ParameterSet, months: Sequence[dt.date], repayment: str
 ) -> F64:
     """The household's establishment grant still repayable in each month from the purchase
     (calc.establishment_grant: written down per full year since payout, or repayable at sale)."""
@@ -1262,11 +1261,15 @@ def _breakeven(s: Scenario, tl: Timeline, purchase: Purchase) -> float | None:
     return max(float(rate) - purchase.start_loan_rate, 0.0)
 
 
-def _sensitivity(s: Scenario, ps: ParameterSet, inp: _Inputs, base: _Path) -> Sensitivity:
+def _sensitivity(
+    s: Scenario, ps: ParameterSet, inp: _Inputs, base: _Path, *, all_cases: bool = True
+) -> Sensitivity:
+    """The rate ladder, the price-growth cases and the no-job case (``all_cases=False``: the
+    no-job case only, what the verdict reads)."""
     a = s.assumptions
     ladder: list[LadderRow] = []
     horizon = a.horizon_years
-    if base.p is not None:
+    if base.p is not None and all_cases:
         p = base.p
         for rise in (0.0, *[k / 100.0 for k in a.rate_ladder_pp]):
             path = (
@@ -1290,11 +1293,12 @@ def _sensitivity(s: Scenario, ps: ParameterSet, inp: _Inputs, base: _Path) -> Se
                 )
             )
     growth_rows: list[PriceGrowthRow] = []
-    for case, g in (
-        ("low", a.price_growth_low),
-        ("base", a.price_growth),
-        ("high", a.price_growth_high),
-    ):
+    cases = (
+        (("low", a.price_growth_low), ("base", a.price_growth), ("high", a.price_growth_high))
+        if all_cases
+        else ()
+    )
+    for case, g in cases:
         path = base if case == "base" else _simulate(s, ps, inp, growth=g, hh=inp.hh)
         eq: dict[int, float] = {}
         wealth: dict[int, float] = {}
@@ -1486,13 +1490,15 @@ def _status(s: Scenario, base: _Path, inp: _Inputs) -> str:
 
 
 def run_rent_to_own(
-    scenario: Scenario, params: ParameterSet, *, sensitivity: bool = True
+    scenario: Scenario, params: ParameterSet, *, sensitivity: bool | Literal["no_job"] = True
 ) -> RentToOwnResult:
     """Run a rent-to-own scenario: timeline, purchase, comparison, sensitivity, municipality.
 
     Every rule value is read from ``params`` (its ``used()`` list is the report's sources).
     ``sensitivity=False`` skips the extra paths (rate ladder, price growth, no job) and leaves
-    :attr:`RentToOwnResult.sensitivity` empty: a quicker run for tests and batch use.
+    :attr:`RentToOwnResult.sensitivity` empty: a quicker run for tests and batch use;
+    ``"no_job"`` runs the no-job case only (what calc.verdict reads: the workspace's verdict
+    as you type), so the ladder and growth cases and the risks read from them are absent.
 
     >>> from housingcalc.parameters import load_parameters
     >>> from housingcalc.scenarios import load_example
@@ -1525,7 +1531,7 @@ def run_rent_to_own(
         comparison=_comparison(tl, base.p, s.assumptions.horizon_years)
         if base.p is not None
         else [],
-        sensitivity=_sensitivity(s, params, inp, base)
+        sensitivity=_sensitivity(s, params, inp, base, all_cases=sensitivity is True)
         if sensitivity
         else Sensitivity([], [], NoJobOutcome(inp.dropped_streams, None, None, None, None)),
         municipality=_municipality(s, params, inp, base),
