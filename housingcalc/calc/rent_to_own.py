@@ -27,7 +27,11 @@ The model, month ``t`` (0 = the move-in month; every flow is paid within its mon
 Rent phase (``t < p``, ``p`` the purchase month)::
 
     housing_cost[t] = rent[t] + electricity[t]
-    rent[t]         = rent₀ · (1 + cpi)^⌊t/12⌋          (indexed each anniversary; or flat)
+    rent[t]         = rent₀ · Π (1 + KPI change) over the anniversaries ≤ t   (or flat)
+
+(calc.rent_law: husleieloven § 4-2 once a year from move-in, by the published twelve-month
+KPI change where ``ssb.cpi_12_month_change`` holds the month, else ``(1 + cpi)``; from
+``rent.prevailing_from`` the prevailing rent, § 4-3, then indexed yearly from that month)
 
 Purchase in month ``p`` (at the start of the month; the first owner's payment is in ``p``)::
 
@@ -390,6 +394,8 @@ class RentToOwnResult:
     #: what could go wrong (calc.risks; thresholds are housingcalc policy defaults)
     risks: list[Any] = field(default_factory=list)
     shortfall_months: int = 0  # months savings could not cover (above policy.shortfall_month)
+    #: each change of the tenant's rent (calc.rent_law.RentStep: KPI, assumption, prevailing)
+    rent_steps: tuple[Any, ...] = ()
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -465,6 +471,7 @@ class _Inputs:
     hh_no_job: _HouseholdArrays
     dropped_streams: int
     deductions: dict[tuple[int, bytes], F64] = field(default_factory=dict)
+    rent_steps: tuple[Any, ...] = ()  # calc.rent_law.RentStep: each change of the rent
 
 
 @dataclass(frozen=True, eq=False)
@@ -574,6 +581,25 @@ def _rent_start(s: Scenario, ps: ParameterSet) -> tuple[float, Any]:
     return float(result.monthly_rent), result
 
 
+def _rent_law_path(s: Scenario, ps: ParameterSet, rent0: float, n: int) -> Any:
+    """The tenant's rent as husleieloven lets it move (calc.rent_law): KPI once a year from
+    move-in (published KPI where the dated series has the month, else ``assumptions.cpi``),
+    and the prevailing rent from ``rent.prevailing_from`` if given (§ 4-3)."""
+    from housingcalc.calc.rent_law import rent_path
+
+    r = s.rent
+    return rent_path(
+        ps,
+        rent0,
+        s.move_in,
+        n,
+        indexation=r.indexation,
+        cpi_assumption=s.assumptions.cpi,
+        prevailing_rent=r.prevailing_rent_month,
+        prevailing_from=r.prevailing_from,
+    )
+
+
 def _floating_path(s: Scenario, ps: ParameterSet, months: Sequence[dt.date]) -> F64:
     """Husbanken's floating rate (effective) per month: the rate path, else the parameter."""
     path = s.assumptions.rate_path
@@ -622,7 +648,8 @@ def _inputs(
     a = s.assumptions
     cpi_index = _yearly_index(a.cpi, n)
     rent0, rent_model = _rent_start(s, ps)
-    rent = rent0 * (cpi_index if s.rent.indexation == "cpi" else np.ones(n))
+    rent_law = _rent_law_path(s, ps, rent0, n)
+    rent = rent_law.rent
     d = s.dwelling
     running = (
         d.common_costs_month
@@ -672,6 +699,7 @@ def _inputs(
         hh=hh,
         hh_no_job=hh_nj,
         dropped_streams=dropped,
+        rent_steps=rent_law.steps,
     )
 
 
@@ -1348,7 +1376,7 @@ def _municipality(
     total = end + 1
     months = _months(s.move_in, total)
     cpi_index = _yearly_index(s.assumptions.cpi, total)
-    rent = float(inp.rent[0]) * (cpi_index if s.rent.indexation == "cpi" else np.ones(total))
+    rent = _rent_law_path(s, ps, float(inp.rent[0]), total).rent
     collected = rent * (1.0 - m.vacancy) * (1.0 - m.rent_loss)
     opex = (m.fdv_per_m2_year * s.dwelling.area_m2 + m.administration_year) / 12.0 * cpi_index
 
@@ -1508,6 +1536,7 @@ def run_rent_to_own(
         else Sensitivity([], [], NoJobOutcome(inp.dropped_streams, None, None, None, None)),
         municipality=_municipality(s, params, inp, base),
         rent_components=_rent_components(inp.rent_model),
+        rent_steps=inp.rent_steps,
     )
     from dataclasses import replace
 
@@ -1603,3 +1632,12 @@ def check_scenario(scenario: Scenario, params: ParameterSet, source: str | None 
             s.municipality.fdv_per_m2_year,
             "must be > 0 for a cost-covering rent",
         )
+    if s.rent.prevailing_from is not None:
+        from housingcalc.calc.rent_law import check_prevailing_from, law_terms
+
+        try:
+            check_prevailing_from(
+                "rent.prevailing_from", s.rent.prevailing_from, at, law_terms(params, at)
+            )
+        except InputError as exc:
+            raise fail(exc.field, exc.value, exc.rule) from None
