@@ -39,7 +39,10 @@ def _office() -> str:
     return office
 
 
-def _recalculated(workbook: Path, tmp: Path) -> dict[str, list[list[str]]]:
+Sheets = dict[str, list[list[str]]]
+
+
+def _recalculated(workbook: Path, tmp: Path) -> Sheets:
     """Every sheet as LibreOffice computes it (raw values, not the text shown)."""
     profile = tmp / "lo-profile"
     (profile / "user").mkdir(parents=True, exist_ok=True)
@@ -83,6 +86,22 @@ def result() -> PortfolioResult:
     return analyse_portfolio(reg.frame, a, load_parameters(), source="register")
 
 
+@pytest.fixture(scope="module")
+def written(result: PortfolioResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The English workbook with the per-unit sheets, as housingcalc writes it."""
+    rep = build_report(result, "en", register_source="register")
+    folder = tmp_path_factory.mktemp("written")
+    return write_workbook(rep, folder / "p.xlsx", per_unit=per_unit_frames(result))
+
+
+@pytest.fixture(scope="module")
+def recalculated(written: Path, tmp_path_factory: pytest.TempPathFactory) -> Sheets:
+    """That workbook without its cached values, as LibreOffice recalculates it (once for
+    the tests that leave the inputs as they are)."""
+    tmp = tmp_path_factory.mktemp("recalculated")
+    return _recalculated(_stripped(written, tmp), tmp)
+
+
 def _stripped(workbook: Path, tmp: Path, capital_rate: float | None = None) -> Path:
     """The workbook saved again by openpyxl: formulas kept, every cached value dropped, so
     what LibreOffice shows can only come from calculating; optionally a new capital rate."""
@@ -98,12 +117,11 @@ def _stripped(workbook: Path, tmp: Path, capital_rate: float | None = None) -> P
 
 
 def test_every_recalculated_figure_equals_housingcalcs_own(
-    result: PortfolioResult, tmp_path: Path
+    result: PortfolioResult, written: Path, recalculated: Sheets
 ) -> None:
     from openpyxl import load_workbook
 
-    rep = build_report(result, "en", register_source="register")
-    path = write_workbook(rep, tmp_path / "p.xlsx", per_unit=per_unit_frames(result))
+    path = written
     # the derivations are formulas in the file
     wb = load_workbook(path)
     bu = wb["Beregningsutvalget"]
@@ -114,15 +132,15 @@ def test_every_recalculated_figure_equals_housingcalcs_own(
     assert str(units_ws["C2"].value).startswith("=CapitalRate*")
     assert str(units_ws["E2"].value).startswith("=MAX(")
 
-    sheets = _recalculated(_stripped(path, tmp_path), tmp_path)
+    sheets = recalculated
     c = result.cost
     assert c is not None
     lines = sheets["Beregningsutvalget"]
     start = next(i for i, r in enumerate(lines) if r and r[0] == "Line") + 1
     for n, (key, row) in enumerate(c.table.iterrows()):
-        got = lines[start + n]
-        assert abs(float(got[2]) - row["total"]) < 1, (key, got, row["total"])
-        assert abs(float(got[3]) - row["per_unit"]) < 1, (key, got, row["per_unit"])
+        line = lines[start + n]
+        assert abs(float(line[2]) - row["total"]) < 1, (key, line, row["total"])
+        assert abs(float(line[3]) - row["per_unit"]) < 1, (key, line, row["per_unit"])
     per = c.per_unit_frame
     header, rows = _keyed(sheets[BU_UNITS[:31]], BU_UNITS)
     for k, (_, unit) in enumerate(per.iterrows()):
@@ -163,7 +181,7 @@ def test_a_new_capital_rate_on_the_inputs_sheet_recomputes_the_cost(
 
 
 def test_the_recalculated_tariff_equals_housingcalcs_own(
-    result: PortfolioResult, tmp_path: Path
+    result: PortfolioResult, written: Path, recalculated: Sheets
 ) -> None:
     from openpyxl import load_workbook
 
@@ -171,8 +189,7 @@ def test_the_recalculated_tariff_equals_housingcalcs_own(
 
     tr = result.tariff
     assert tr is not None
-    rep = build_report(result, "en", register_source="register")
-    path = write_workbook(rep, tmp_path / "p.xlsx", per_unit=per_unit_frames(result))
+    path = written
     wb = load_workbook(path)
     inputs = {str(r[0].value): r[1].value for r in wb["Inputs"].iter_rows(min_row=2)}
     rate_formula = inputs["Tariff, kr per weighted m² a month"]
@@ -185,7 +202,7 @@ def test_the_recalculated_tariff_equals_housingcalcs_own(
     rent_col = header.index("tariff_rent_monthly")
     assert units_ws.cell(2, rent_col + 1).value.endswith("*TariffRate")
 
-    sheets = _recalculated(_stripped(path, tmp_path), tmp_path)
+    sheets = recalculated
     got_inputs = {r[0]: r[1] for r in sheets["Inputs"][1:] if r}
     # the rate as LibreOffice computes it from the inputs: NOK per weighted m² a month; a
     # krone per weighted m² would be the whole stock's rent, so compare it to the øre
@@ -206,19 +223,18 @@ def test_the_recalculated_tariff_equals_housingcalcs_own(
             if col in got and got[col] != "":
                 assert abs(float(got[col]) - unit[col]) < 1, (unit["unit_id"], col)
     collected = sum(float(r[head.index("tariff_rent_yearly")]) for r in rows)
-    k = (1 - tr.vacancy) * (1 - tr.rent_loss)
+    share = (1 - tr.vacancy) * (1 - tr.rent_loss)
     # the rents LibreOffice computes collect the cost to cover: Σ 12 × rent × k = cost
-    assert abs(collected * k - tr.total_cost) < 1
+    assert abs(collected * share - tr.total_cost) < 1
 
 
 def test_the_projections_yearly_sums_recalculate_to_housingcalcs_own(
-    result: PortfolioResult, tmp_path: Path
+    result: PortfolioResult, written: Path, recalculated: Sheets
 ) -> None:
     ps = result.projection
     assert ps is not None
-    rep = build_report(result, "en", register_source="register")
-    path = write_workbook(rep, tmp_path / "p.xlsx", per_unit=per_unit_frames(result))
-    sheets = _recalculated(_stripped(path, tmp_path), tmp_path)
+    rep = build_report(result, "en", register_source="register")  # the tables' sheet names
+    sheets = recalculated
     years = ps.base.yearly[ps.base.yearly["year"] > 0]
     n = int(years["year"].max())
     checked = 0
@@ -237,7 +253,7 @@ def test_the_projections_yearly_sums_recalculate_to_housingcalcs_own(
 
 
 def test_the_recalculated_tariff_by_class_equals_housingcalcs_own(
-    result: PortfolioResult, tmp_path: Path
+    result: PortfolioResult, written: Path, recalculated: Sheets
 ) -> None:
     """The tariff table by size class × standard: units and area counted from the per-unit
     sheet, weighted area = area × weight, kr/m² = weight × rate, the typical unit's rent =
@@ -246,8 +262,7 @@ def test_the_recalculated_tariff_by_class_equals_housingcalcs_own(
 
     tr = result.tariff
     assert tr is not None
-    rep = build_report(result, "en", register_source="register")
-    path = write_workbook(rep, tmp_path / "p.xlsx", per_unit=per_unit_frames(result))
+    path = written
     ws = load_workbook(path)["Tariff"]
     head = [c.value for c in ws[3]]
     first = [c.value for c in ws[4]]
@@ -256,7 +271,7 @@ def test_the_recalculated_tariff_by_class_equals_housingcalcs_own(
     assert first[head.index("kr per m² a month")] == "=C4*TariffRate"
     assert str(first[head.index("Rent a month, typical unit")]).startswith("=ROUND(")
 
-    sheets = _recalculated(_stripped(path, tmp_path), tmp_path)
+    sheets = recalculated
     rows = sheets["Tariff"]
     start = next(i for i, r in enumerate(rows) if r and r[0] == "Size class") + 1
     col = {h: j for j, h in enumerate(rows[start - 1])}
