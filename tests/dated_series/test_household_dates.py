@@ -220,24 +220,18 @@ def test_sifo_budget_changes_in_february_of_each_budget_year(month: str, travel:
 @pytest.mark.parametrize(
     ("month", "single"),
     [
-        # Statsforvalteren: state guideline rates for social assistance, single adult:
-        # 7 550 kr from 1 Jul 2023, 7 850 kr from 1 Jan 2024
+        # state guideline rates for social assistance, single adult: 6 650 kr from 1 Jul 2022
+        # (Statsforvalteren i Innlandet, rundskriv A-1/2022), 7 550 kr from 1 Jul 2023 and
+        # 7 850 kr from 1 Jan 2024 (Statsforvalteren i Agder, guide for 2024)
+        ("2023-06", 6_650),
+        ("2023-07", 7_550),
         ("2023-12", 7_550),
         ("2024-01", 7_850),
     ],
 )
-def test_guideline_floor_changes_on_1_jan_2024(month: str, single: int) -> None:
+def test_guideline_floor_changes_on_1_jul_2023_and_1_jan_2024(month: str, single: int) -> None:
     h = _household([])
     assert living_costs(h, month, PS).floor_items == {"single": single}
-
-
-def test_guideline_floor_changes_on_1_jul_2023() -> None:
-    # 1 Jul 2023: single 7 550 (Statsforvalteren i Agder, 2024 guide: July 2023 rates); the
-    # rate before (from 1 Jan 2023) is the file's 2023 value as published by Statsforvalteren
-    before = living_costs(_household([]), "2023-06", PS).floor_items["single"]
-    after = living_costs(_household([]), "2023-07", PS).floor_items["single"]
-    assert after == 7_550
-    assert before < after
 
 
 # -- bostotte.income_weight_per_person --------------------------------------------------------

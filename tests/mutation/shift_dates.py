@@ -58,8 +58,11 @@ def run_one(name: str, years: int, tests: list[str]) -> tuple[bool, str, float]:
         raise SystemExit(f"pytest failed to run ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
     failed = ""
     for line in proc.stdout.splitlines():
-        if line.startswith("FAILED "):
-            failed = line.removeprefix("FAILED ").split(" - ")[0]
+        if line.startswith(("FAILED ", "ERROR ")):
+            # "FAILED test_id - assert 0.28 == 0.27 ± …": an assertion, or an exception's name
+            # (a kill by an error, not by a wrong figure, is worth a look)
+            test, _, why = line.partition(" - ")
+            failed = f"{test.split(' ', 1)[1]} ({why[:50]})" if why else test
             break
     return proc.returncode == 1, failed, seconds
 
