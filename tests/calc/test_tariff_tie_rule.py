@@ -56,4 +56,3 @@ def test_without_a_tie_the_larger_fraction_wins_whatever_the_order() -> None:
     expected = {"small": 1_000, "large": 3_000 + 1}
     assert _rents([SMALL, LARGE], 48_012) == expected
     assert _rents([LARGE, SMALL], 48_012) == expected
-

@@ -8,6 +8,7 @@ lookup one year off (``tests/mutation/shift_dates.py``) fails these tests.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ PS = load_parameters()
 D = dt.date.fromisoformat
 
 
-def _household(income: list[dict[str, Any]], children: list[str] = ()) -> Household:  # type: ignore[assignment]
+def _household(income: list[dict[str, Any]], children: Sequence[str] = ()) -> Household:
     return Household.model_validate(
         {
             "adults": [{"birth_date": "1985-01-01", "sex": "male"}],
@@ -161,9 +162,7 @@ def test_interest_deduction_uses_the_rate_of_the_month_the_interest_is_paid(
         ("2025-05", 130_160),
     ],
 )
-def test_introduction_benefit_is_two_g_a_year_with_g_changing_on_1_may(
-    month: str, g: int
-) -> None:
+def test_introduction_benefit_is_two_g_a_year_with_g_changing_on_1_may(month: str, g: int) -> None:
     # introduksjonsstønad = 2 G a year (integreringsloven § 20), 1/12 a month
     h = _household([{"kind": "introduction_benefit", "adult": 0, "start": "2024-01"}])
     p = income_path(h, [month], PS)
@@ -189,9 +188,7 @@ def test_introduction_benefit_is_two_g_a_year_with_g_changing_on_1_may(
         ("2023-07", 1_766, 1_310),
     ],
 )
-def test_child_benefit_rates_change_on_their_dates(
-    month: str, under_6: int, from_6: int
-) -> None:
+def test_child_benefit_rates_change_on_their_dates(month: str, under_6: int, from_6: int) -> None:
     # one child born June 2022 (under 6 throughout), one born June 2012 (6 to 17 throughout)
     h = _household([{"kind": "child_benefit"}], children=["2022-06-01", "2012-06-01"])
     p = income_path(h, [month], PS)

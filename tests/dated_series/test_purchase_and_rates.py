@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from housingcalc.calc.capacity import bank_test, purchase_costs, stress_rate
+from housingcalc.calc.capacity import BankTest, bank_test, purchase_costs, stress_rate
 from housingcalc.calc.grants import per_m2, write_down_terms
 from housingcalc.calc.rent import reference_rate
 from housingcalc.parameters import load_parameters
@@ -48,7 +48,8 @@ def test_start_loan_stress_rate_changes_on_1_jan_2020_and_1_jan_2023(
     at: str, rate: float, method: str
 ) -> None:
     s = stress_rate(PS, D(at))
-    assert (s.rate, s.method) == (pytest.approx(rate, abs=1e-12), method)
+    assert s.method == method
+    assert s.rate == pytest.approx(rate, abs=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +99,7 @@ def test_purchase_registration_fees_change_on_1_january(at: str, fee: int) -> No
 # -- bank_lending.stress_add, stress_floor, max_ltv ------------------------------------------
 
 
-def _bank(at: str, *, rate: float, loan: float = 1_000_000, price: float = 2_000_000) -> object:
+def _bank(at: str, *, rate: float, loan: float = 1_000_000, price: float = 2_000_000) -> BankTest:
     return bank_test(
         bank_loan=loan,
         bank_rate=rate,
@@ -116,18 +117,16 @@ def test_bank_stress_add_is_5_pp_to_2022_and_3_pp_from_1_jan_2023() -> None:
     # utlånsforskriften: rate + 5 pp (no floor) to 31 Dec 2022; from 1 Jan 2023 rate + 3 pp,
     # at least 7 % (regjeringen.no, NRK 14 Dec 2022). At a 5 % rate: 10 %, then 8 %.
     before, after = _bank("2022-12-31", rate=0.05), _bank("2023-01-01", rate=0.05)
-    assert before.stress_rate == pytest.approx(0.05 + 0.05)  # type: ignore[attr-defined]
-    assert after.stress_rate == pytest.approx(0.05 + 0.03)  # type: ignore[attr-defined]
-    assert after.bank_payment_stressed == pytest.approx(  # type: ignore[attr-defined]
-        _annuity(1_000_000, 0.08, 30), abs=0.01
-    )
+    assert before.stress_rate == pytest.approx(0.05 + 0.05)
+    assert after.stress_rate == pytest.approx(0.05 + 0.03)
+    assert after.bank_payment_stressed == pytest.approx(_annuity(1_000_000, 0.08, 30), abs=0.01)
 
 
 def test_bank_stress_floor_of_7_percent_applies_from_1_jan_2023() -> None:
     # at a 1 % rate: 1 % + 5 pp = 6 % in 2022; max(1 % + 3 pp, 7 %) = 7 % from 2023
     before, after = _bank("2022-12-31", rate=0.01), _bank("2023-01-01", rate=0.01)
-    assert before.stress_rate == pytest.approx(0.06)  # type: ignore[attr-defined]
-    assert after.stress_rate == pytest.approx(0.07)  # type: ignore[attr-defined]
+    assert before.stress_rate == pytest.approx(0.06)
+    assert after.stress_rate == pytest.approx(0.07)
 
 
 def test_bank_max_loan_to_value_rises_to_90_percent_on_31_dec_2024() -> None:
@@ -135,8 +134,8 @@ def test_bank_max_loan_to_value_rises_to_90_percent_on_31_dec_2024() -> None:
     # A bank loan of 88 % of the price fails the day before and passes on the day.
     before = _bank("2024-12-30", rate=0.05, loan=1_760_000, price=2_000_000)
     after = _bank("2024-12-31", rate=0.05, loan=1_760_000, price=2_000_000)
-    assert (before.max_ltv, before.passes_ltv) == (0.85, False)  # type: ignore[attr-defined]
-    assert (after.max_ltv, after.passes_ltv) == (0.90, True)  # type: ignore[attr-defined]
+    assert (before.max_ltv, before.passes_ltv) == (0.85, False)
+    assert (after.max_ltv, after.passes_ltv) == (0.90, True)
 
 
 # -- husbanken.rates.floating --------------------------------------------------------------------
@@ -181,8 +180,10 @@ def test_reference_rate_at_a_date_takes_the_average_in_force_then() -> None:
     # 1 Jan 2020 → 2020's 0.44 % (Norges Bank annual averages, 3-year bonds)
     before, _ = reference_rate(PS, "bond3y", 0.0, at=D("2019-12-31"))
     after, _ = reference_rate(PS, "bond3y", 0.0, at=D("2020-01-01"))
-    assert (before.year, before.rate) == (2019, pytest.approx(0.0123))
-    assert (after.year, after.rate) == (2020, pytest.approx(0.0044))
+    assert before.year == 2019
+    assert before.rate == pytest.approx(0.0123)
+    assert after.year == 2020
+    assert after.rate == pytest.approx(0.0044)
 
 
 # -- husbanken.rental_grant.group_rates and write_down_rate ------------------------------------

@@ -19,6 +19,7 @@ Exit code 1 when any non-equivalent shift survives.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def dated_series() -> dict[str, bool]:
     for name in ps.names():
         values = [v.value for v in ps.series_file(name).values]
         if len(values) > 1:
-            out[name] = any(a != b for a, b in zip(values, values[1:], strict=False))
+            out[name] = any(a != b for a, b in itertools.pairwise(values))
     return out
 
 
@@ -92,7 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:48} {years:+d}y  {verdict}  ({seconds:.1f} s)", flush=True)
             if not killed:
                 survivors.append(f"{name} {years:+d}y")
-    print(f"\n{len(survivors)} surviving shift(s)" + (": " + ", ".join(survivors) if survivors else ""))
+    print(
+        f"\n{len(survivors)} surviving shift(s)"
+        + (": " + ", ".join(survivors) if survivors else "")
+    )
     return 1 if survivors else 0
 
 
