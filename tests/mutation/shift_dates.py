@@ -47,7 +47,8 @@ def dated_series() -> dict[str, bool]:
 
 def run_one(name: str, years: int, tests: list[str]) -> tuple[bool, str, float]:
     """(killed, first failing test or '', seconds) for ``name`` shifted by ``years``."""
-    env = dict(os.environ, HOUSINGCALC_SHIFT=f"{name}:{years:+d}")
+    # a wide terminal, so pytest's summary line keeps the assertion after the test id
+    env = dict(os.environ, HOUSINGCALC_SHIFT=f"{name}:{years:+d}", COLUMNS="400")
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "tests.mutation.shift_plugin"]
     cmd += ["-p", "no:cacheprovider", "--no-header", "-o", "addopts=", *tests]
     start = time.perf_counter()
@@ -63,7 +64,8 @@ def run_one(name: str, years: int, tests: list[str]) -> tuple[bool, str, float]:
             # "FAILED test_id - assert 0.28 == 0.27 ± …": an assertion, or an exception's name
             # (a kill by an error, not by a wrong figure, is worth a look)
             test, _, why = line.partition(" - ")
-            failed = f"{test.split(' ', 1)[1]} ({why[:50]})" if why else test
+            test = test.split(" ", 1)[1]
+            failed = f"{test} ({why[:60]})" if why else test
             break
     return proc.returncode == 1, failed, seconds
 
