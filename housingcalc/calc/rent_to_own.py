@@ -27,7 +27,11 @@ The model, month ``t`` (0 = the move-in month; every flow is paid within its mon
 Rent phase (``t < p``, ``p`` the purchase month)::
 
     housing_cost[t] = rent[t] + electricity[t]
-    rent[t]         = rent₀ · (1 + cpi)^⌊t/12⌋          (indexed each anniversary; or flat)
+    rent[t]         = rent₀ · Π (1 + KPI change) over the anniversaries ≤ t   (or flat)
+
+(calc.rent_law: husleieloven § 4-2 once a year from move-in, by the published twelve-month
+KPI change where ``ssb.cpi_12_month_change`` holds the month, else ``(1 + cpi)``; from
+``rent.prevailing_from`` the prevailing rent, § 4-3, then indexed yearly from that month)
 
 Purchase in month ``p`` (at the start of the month; the first owner's payment is in ``p``)::
 
@@ -88,6 +92,7 @@ then follows the floating path; the stress rate moves with the path.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -95,6 +100,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from housingcalc.errors import InputError, ParameterNotFound, ScenarioError
+from housingcalc.parameters import DatePath
 
 if TYPE_CHECKING:
     from housingcalc.models.scenario import Scenario
@@ -388,18 +394,17 @@ class RentToOwnResult:
     #: what could go wrong (calc.risks; thresholds are housingcalc policy defaults)
     risks: list[Any] = field(default_factory=list)
     shortfall_months: int = 0  # months savings could not cover (above policy.shortfall_month)
+    #: each change of the tenant's rent (calc.rent_law.RentStep: KPI, assumption, prevailing)
+    rent_steps: tuple[Any, ...] = ()
 
 
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def _months(start: dt.date, n: int) -> list[dt.date]:
+def _months(start: dt.date, n: int) -> DatePath:
+    """The path's months (a ``DatePath``: the rule values along it are read many times)."""
     y, m = start.year, start.month
-    out = []
-    for k in range(n):
-        yy, mm = divmod(m - 1 + k, 12)
-        out.append(dt.date(y + yy, mm + 1, 1))
-    return out
+    return DatePath(dt.date(y + (m - 1 + k) // 12, (m - 1 + k) % 12 + 1, 1) for k in range(n))
 
 
 def _month_index(start: dt.date, month: dt.date) -> int:
@@ -449,7 +454,7 @@ def _window_min(values: F64, window: int) -> F64:
 @dataclass(frozen=True, eq=False)
 class _Inputs:
     n: int
-    months: list[dt.date]
+    months: DatePath
     option_months: int
     first_allowed: int
     rent: F64
@@ -466,6 +471,7 @@ class _Inputs:
     hh_no_job: _HouseholdArrays
     dropped_streams: int
     deductions: dict[tuple[int, bytes], F64] = field(default_factory=dict)
+    rent_steps: tuple[Any, ...] = ()  # calc.rent_law.RentStep: each change of the rent
 
 
 @dataclass(frozen=True, eq=False)
@@ -484,7 +490,7 @@ class _HouseholdArrays:
 
 def _household_arrays(
     ps: ParameterSet,
-    months: list[dt.date],
+    months: Sequence[dt.date],
     household: Any,
     wage_index: F64,
     cpi_index: F64,
@@ -513,7 +519,7 @@ def _household_arrays(
 
 
 def _interest_deduction(
-    household: Any, ps: ParameterSet, months: list[dt.date], interest: F64, wage_index: F64
+    household: Any, ps: ParameterSet, months: Sequence[dt.date], interest: F64, wage_index: F64
 ) -> F64:
     """The tax value of the housing-loan interest per month (calc.household's tax rules),
     limited to the tax on the household's ordinary income; in the path's money."""
@@ -575,7 +581,26 @@ def _rent_start(s: Scenario, ps: ParameterSet) -> tuple[float, Any]:
     return float(result.monthly_rent), result
 
 
-def _floating_path(s: Scenario, ps: ParameterSet, months: list[dt.date]) -> F64:
+def _rent_law_path(s: Scenario, ps: ParameterSet, rent0: float, n: int) -> Any:
+    """The tenant's rent as husleieloven lets it move (calc.rent_law): KPI once a year from
+    move-in (published KPI where the dated series has the month, else ``assumptions.cpi``),
+    and the prevailing rent from ``rent.prevailing_from`` if given (§ 4-3)."""
+    from housingcalc.calc.rent_law import rent_path
+
+    r = s.rent
+    return rent_path(
+        ps,
+        rent0,
+        s.move_in,
+        n,
+        indexation=r.indexation,
+        cpi_assumption=s.assumptions.cpi,
+        prevailing_rent=r.prevailing_rent_month,
+        prevailing_from=r.prevailing_from,
+    )
+
+
+def _floating_path(s: Scenario, ps: ParameterSet, months: Sequence[dt.date]) -> F64:
     """Husbanken's floating rate (effective) per month: the rate path, else the parameter."""
     path = s.assumptions.rate_path
     if path and path[0].from_ <= months[0]:
@@ -597,7 +622,7 @@ def _floating_path(s: Scenario, ps: ParameterSet, months: list[dt.date]) -> F64:
     return out
 
 
-def _stress_path(ps: ParameterSet, months: list[dt.date], floating: F64) -> F64:
+def _stress_path(ps: ParameterSet, months: Sequence[dt.date], floating: F64) -> F64:
     """The stress-test rate per month: the rule in force (today's value carried forward),
     moved by the same amount as the floating-rate path."""
     from housingcalc.calc.capacity import stress_rate
@@ -623,7 +648,8 @@ def _inputs(
     a = s.assumptions
     cpi_index = _yearly_index(a.cpi, n)
     rent0, rent_model = _rent_start(s, ps)
-    rent = rent0 * (cpi_index if s.rent.indexation == "cpi" else np.ones(n))
+    rent_law = _rent_law_path(s, ps, rent0, n)
+    rent = rent_law.rent
     d = s.dwelling
     running = (
         d.common_costs_month
@@ -673,6 +699,7 @@ def _inputs(
         hh=hh,
         hh_no_job=hh_nj,
         dropped_streams=dropped,
+        rent_steps=rent_law.steps,
     )
 
 
@@ -1083,7 +1110,7 @@ def _timeline(
     savings, shortfall = _balance(s.household.savings, saved - eq_used)
     net_equity = np.where(own, value - sl_bal - bank_bal - grant_rep, 0.0)
     return Timeline(
-        month=inp.months,
+        month=list(inp.months),
         phase=["own" if o else "rent" for o in own],
         income_after_tax=hh.income_after_tax,
         living_costs=hh.living_costs,
@@ -1167,7 +1194,7 @@ def _purchase(
 
 
 def _establishment_repayable(
-    grant: float, p: int, n: int, ps: ParameterSet, months: list[dt.date], repayment: str
+    grant: float, p: int, n: int, ps: ParameterSet, months: Sequence[dt.date], repayment: str
 ) -> F64:
     """The household's establishment grant still repayable in each month from the purchase
     (calc.establishment_grant: written down per full year since payout, or repayable at sale)."""
@@ -1234,11 +1261,15 @@ def _breakeven(s: Scenario, tl: Timeline, purchase: Purchase) -> float | None:
     return max(float(rate) - purchase.start_loan_rate, 0.0)
 
 
-def _sensitivity(s: Scenario, ps: ParameterSet, inp: _Inputs, base: _Path) -> Sensitivity:
+def _sensitivity(
+    s: Scenario, ps: ParameterSet, inp: _Inputs, base: _Path, *, all_cases: bool = True
+) -> Sensitivity:
+    """The rate ladder, the price-growth cases and the no-job case (``all_cases=False``: the
+    no-job case only, what the verdict reads)."""
     a = s.assumptions
     ladder: list[LadderRow] = []
     horizon = a.horizon_years
-    if base.p is not None:
+    if base.p is not None and all_cases:
         p = base.p
         for rise in (0.0, *[k / 100.0 for k in a.rate_ladder_pp]):
             path = (
@@ -1262,11 +1293,12 @@ def _sensitivity(s: Scenario, ps: ParameterSet, inp: _Inputs, base: _Path) -> Se
                 )
             )
     growth_rows: list[PriceGrowthRow] = []
-    for case, g in (
-        ("low", a.price_growth_low),
-        ("base", a.price_growth),
-        ("high", a.price_growth_high),
-    ):
+    cases = (
+        (("low", a.price_growth_low), ("base", a.price_growth), ("high", a.price_growth_high))
+        if all_cases
+        else ()
+    )
+    for case, g in cases:
         path = base if case == "base" else _simulate(s, ps, inp, growth=g, hh=inp.hh)
         eq: dict[int, float] = {}
         wealth: dict[int, float] = {}
@@ -1344,7 +1376,7 @@ def _municipality(
     total = end + 1
     months = _months(s.move_in, total)
     cpi_index = _yearly_index(s.assumptions.cpi, total)
-    rent = float(inp.rent[0]) * (cpi_index if s.rent.indexation == "cpi" else np.ones(total))
+    rent = _rent_law_path(s, ps, float(inp.rent[0]), total).rent
     collected = rent * (1.0 - m.vacancy) * (1.0 - m.rent_loss)
     opex = (m.fdv_per_m2_year * s.dwelling.area_m2 + m.administration_year) / 12.0 * cpi_index
 
@@ -1458,13 +1490,15 @@ def _status(s: Scenario, base: _Path, inp: _Inputs) -> str:
 
 
 def run_rent_to_own(
-    scenario: Scenario, params: ParameterSet, *, sensitivity: bool = True
+    scenario: Scenario, params: ParameterSet, *, sensitivity: bool | Literal["no_job"] = True
 ) -> RentToOwnResult:
     """Run a rent-to-own scenario: timeline, purchase, comparison, sensitivity, municipality.
 
     Every rule value is read from ``params`` (its ``used()`` list is the report's sources).
     ``sensitivity=False`` skips the extra paths (rate ladder, price growth, no job) and leaves
-    :attr:`RentToOwnResult.sensitivity` empty: a quicker run for tests and batch use.
+    :attr:`RentToOwnResult.sensitivity` empty: a quicker run for tests and batch use;
+    ``"no_job"`` runs the no-job case only (what calc.verdict reads: the workspace's verdict
+    as you type), so the ladder and growth cases and the risks read from them are absent.
 
     >>> from housingcalc.parameters import load_parameters
     >>> from housingcalc.scenarios import load_example
@@ -1497,11 +1531,12 @@ def run_rent_to_own(
         comparison=_comparison(tl, base.p, s.assumptions.horizon_years)
         if base.p is not None
         else [],
-        sensitivity=_sensitivity(s, params, inp, base)
+        sensitivity=_sensitivity(s, params, inp, base, all_cases=sensitivity is True)
         if sensitivity
         else Sensitivity([], [], NoJobOutcome(inp.dropped_streams, None, None, None, None)),
         municipality=_municipality(s, params, inp, base),
         rent_components=_rent_components(inp.rent_model),
+        rent_steps=inp.rent_steps,
     )
     from dataclasses import replace
 
@@ -1597,3 +1632,12 @@ def check_scenario(scenario: Scenario, params: ParameterSet, source: str | None 
             s.municipality.fdv_per_m2_year,
             "must be > 0 for a cost-covering rent",
         )
+    if s.rent.prevailing_from is not None:
+        from housingcalc.calc.rent_law import check_prevailing_from, law_terms
+
+        try:
+            check_prevailing_from(
+                "rent.prevailing_from", s.rent.prevailing_from, at, law_terms(params, at)
+            )
+        except InputError as exc:
+            raise fail(exc.field, exc.value, exc.rule) from None
