@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from housingcalc.calc._rows import group_rows
 from housingcalc.errors import InputError
 from housingcalc.models.household import Household, IncomeStream, Person, birth_date_of
 from housingcalc.parameters import DatePath, ParameterSet, ResolvedValue
@@ -685,9 +686,9 @@ def living_costs_arrays(
         for k, age in enumerate(ages):
             key[classes, 2 + k] = np.searchsorted(_sifo_ages(value), age[classes], side="right")
     key[:, 1] = [id(v) for v in floor]
-    _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    rows = [living_costs(household, mo.dates[j], params) for j in first.tolist()]
-    rows = [rows[i] for i in inverse.ravel().tolist()]
+    first, group = group_rows(key)
+    rows = [living_costs(household, mo.dates[j], params) for j in first]
+    rows = [rows[i] for i in group.tolist()]
     return {
         "reference_budget": np.array([r.reference_total for r in rows], np.float64),
         "own_figures": np.array(

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from housingcalc.calc._rows import group_rows
 from housingcalc.errors import InputError, ParameterNotFound
 from housingcalc.parameters import ParameterSet
 
@@ -258,10 +259,9 @@ def housing_allowance_path(
     weight = np.zeros(n)
     share = np.zeros(n)
     # months that share every rule value are computed together (a path has a handful)
-    _, first, group = np.unique(ids.T, axis=0, return_index=True, return_inverse=True)
-    group = group.ravel()
+    first, group = group_rows(ids.T)
     rules: list[tuple[NDArray[np.int64], dict[str, Any]]] = []
-    for g, t0 in enumerate(first.tolist()):
+    for g, t0 in enumerate(first):
         if no_rules[t0]:
             continue
         idx = np.flatnonzero(group == g)

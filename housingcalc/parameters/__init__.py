@@ -339,7 +339,7 @@ class ParameterSet:
         served = np.full(len(dates), None, dtype=object)
         served[at] = series._resolved_or_none[k - 1]  # k = 0 → the trailing None
         out: list[ResolvedValue | None] = served.tolist()
-        for i in np.unique(k[k > 0]).tolist():
+        for i in (np.flatnonzero(np.bincount(k)[1:]) + 1).tolist():  # the values served
             v = resolved[i - 1]
             key = (full, v.effective)
             if key not in self._used:
