@@ -127,6 +127,12 @@ def _walk(obj: Any, places: int | None) -> Any:
         return [_walk(r, places) for r in to_dict(orient="records")]
     tolist = getattr(obj, "tolist", None)  # numpy arrays, pandas series
     if callable(tolist):
+        if getattr(getattr(obj, "dtype", None), "kind", "") == "f" and obj.ndim == 1:
+            # a float column (a run's timeline is ~30 of them): the same values as the
+            # general case below, without its per-element type tests
+            if places is None:
+                return [v if math.isfinite(v) else None for v in tolist()]
+            return [round(v, places) if math.isfinite(v) else None for v in tolist()]
         return _walk(tolist(), places)
     if isinstance(obj, (list, tuple, set, frozenset)):
         return [_walk(v, places) for v in obj]
