@@ -489,8 +489,9 @@ class Valuation:
 
 
 def _group(per_unit: pd.DataFrame, key: str) -> pd.DataFrame:
-    g = per_unit.groupby(key, sort=True, dropna=False)[list(VALUE_COLUMNS)].sum()
-    g.insert(0, "units", per_unit.groupby(key, sort=True, dropna=False).size())
+    grouped = per_unit.groupby(key, sort=True, dropna=False)  # the groups found once
+    g = grouped[list(VALUE_COLUMNS)].sum()
+    g.insert(0, "units", grouped.size())
     g.index.name = key
     return g.reset_index()
 
@@ -501,7 +502,15 @@ def value_portfolio(units: Units) -> Valuation:
     ``hidden_value = market_value − book_value``;
     ``net_value = market_value − loan_balance − grant_repayable``.
     """
-    f = units.owned
+    frame = units.frame
+    own = frame["owned"].to_numpy(bool)
+    # only the columns needed, each filtered once (not the whole frame)
+    f: dict[str, Any] = {
+        c: frame[c][own] for c in ("unit_id", "district", "size_class", "standard")
+    }
+    for c in ("area_m2", "book_value", "market_value", "grant_amount", "grant_repayable"):
+        f[c] = frame[c].to_numpy(np.float64)[own]
+    f["loan_balance"] = frame["loan_balance"].to_numpy(np.float64)[own]
     per = pd.DataFrame(
         {
             "unit_id": f["unit_id"],
@@ -517,7 +526,7 @@ def value_portfolio(units: Units) -> Valuation:
             "loan_balance": f["loan_balance"],
             "net_value": f["market_value"] - f["loan_balance"] - f["grant_repayable"],
         },
-        index=f.index,
+        index=frame.index[own],
     )
     totals: dict[str, float] = {c: float(per[c].sum()) for c in VALUE_COLUMNS}
     totals["grant_amount"] = float(per["grant_amount"].sum())
@@ -809,9 +818,13 @@ def sale_years(units: Units, assumptions: PortfolioAssumptions) -> np.ndarray:
     n = len(f)
     out = np.zeros(n, dtype=np.int64)
     if s.plan:
-        ids = pd.Index(f["unit_id"])
         wanted = [p.unit_id for p in s.plan]
-        pos = ids.get_indexer(wanted)
+        ids = f["unit_id"]
+        hits = np.flatnonzero(ids.isin(wanted).to_numpy(bool))  # Arrow/hash look-up, no copy
+        first: dict[str, int] = {}
+        for i, uid in zip(hits.tolist(), ids.to_numpy()[hits].tolist(), strict=True):
+            first.setdefault(uid, i)
+        pos = np.array([first.get(uid, -1) for uid in wanted], dtype=np.int64)
         years = np.array([p.year for p in s.plan], dtype=np.int64)
         years = np.where(years >= 1900, years - assumptions.valuation_date.year + 1, years)
         errors = []
@@ -854,6 +867,16 @@ def sale_years(units: Units, assumptions: PortfolioAssumptions) -> np.ndarray:
         year_of_rank[year_of_rank > horizon] = 0
         out[idx[order]] = year_of_rank
     return out
+
+
+def _shown_text(s: pd.Series) -> Any:
+    """A text column as a new table built from its values would hold it (an object column's
+    type inferred as the DataFrame constructor does), converted once per distinct value."""
+    if s.dtype != object:
+        return s.array
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    inferred = pd.Series(np.asarray(uniques, dtype=object)).array
+    return inferred.take(codes, allow_fill=True)
 
 
 def _text_rank(s: pd.Series) -> np.ndarray:
@@ -1071,7 +1094,7 @@ def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
         book_end=book_end,
         grant_end=grant_end,
         labels=pd.DataFrame(
-            {c: f[c].to_numpy() for c in ("unit_id", "tenure", "status")}, index=f.index
+            {c: _shown_text(f[c]) for c in ("unit_id", "tenure", "status")}, index=f.index
         ),
     )
 
@@ -1506,6 +1529,20 @@ def project_all(
 # -- tariff -----------------------------------------------------------------------------------
 
 
+#: The register columns :func:`calc.tariff.stock_tariff` reads.
+_TARIFF_COLUMNS = (
+    "unit_id",
+    "area_m2",
+    "size_class",
+    "standard",
+    "acquisition_cost",
+    "grant_amount",
+    "book_value",
+    "market_value",
+    "rent_monthly",
+)
+
+
 def portfolio_tariff(
     units: Units, assumptions: PortfolioAssumptions, params: ParameterSet
 ) -> TariffResult:
@@ -1534,8 +1571,10 @@ def portfolio_tariff(
         fdv = t.fdv_per_m2
         extra = float(lease.sum())
     life = t.economic_life_years if t.capital_method == "annuity" else None
+    # only the columns the tariff reads (it copies the frame it is given)
+    needed = [c for c in _TARIFF_COLUMNS if c in f.columns]
     return stock_tariff(
-        f,
+        f[needed],
         t.weights,
         method=t.capital_method,
         rate=t.capital_rate,
