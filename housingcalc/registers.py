@@ -891,6 +891,10 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
         text = s.where(~blank, None)
+        iso, ok = _iso_dates(s)
+        if ok.any():  # the plain YYYY-MM-DD cells, the rest below as before
+            out.loc[ok] = iso[ok]
+            text = text.where(~ok, None)
     else:
         is_stamp = s.map(type).isin([dt.date, dt.datetime, pd.Timestamp])
         if is_stamp.any():
@@ -922,6 +926,54 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     year = out.dt.year
     implausible = out.notna() & ((year < 1850) | (year > 2100))
     return out.where(~implausible), bad | implausible
+
+
+def _iso_dates(s: pd.Series) -> tuple[Any, Any]:
+    """The cells written exactly ``YYYY-MM-DD`` with a real month and day, as dates:
+    ``(datetime64[s] values, bool mask)``, read from the column's Arrow buffers with numpy
+    (no per-cell parsing). Other cells (mask False) are left to :func:`pandas.to_datetime`;
+    only Arrow-backed text columns take this path. On the cells it reads it equals
+    ``pandas.to_datetime(format="%Y-%m-%d")``."""
+    import numpy as np
+
+    n = len(s)
+    values = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    ok = np.zeros(n, dtype=bool)
+    if not n or getattr(s.dtype, "storage", None) != "pyarrow":
+        return values, ok
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    arr = pa.chunked_array(pa.array(s.array)).combine_chunks().cast(pa.large_string())
+    _, offsets_buf, data_buf = arr.buffers()
+    if data_buf is None:
+        return values, ok
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    present = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    rows = np.flatnonzero(present & (np.diff(offsets) == 10))
+    if not rows.size:
+        return values, ok
+    starts = offsets[rows]
+    # the ten characters as ten byte columns; a digit's value as uint8 (other bytes wrap > 9)
+    raw = [data[starts + k] for k in range(10)]
+    ch = [c - np.uint8(ord("0")) for c in raw]
+    shaped = (raw[4] == ord("-")) & (raw[7] == ord("-"))
+    for k in (0, 1, 2, 3, 5, 6, 8, 9):
+        shaped &= ch[k] <= 9
+    d = [c.astype(np.int64) for c in ch]
+    year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]
+    month = d[5] * 10 + d[6]
+    day = d[8] * 10 + d[9]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    days_in = month_days[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    good = shaped & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days_in)
+    months = (year - 1970) * 12 + np.where(good, month, 1) - 1
+    dates = months.astype("datetime64[M]").astype("datetime64[D]") + (np.where(good, day, 1) - 1)
+    values[rows] = dates.astype("datetime64[s]")
+    ok[rows] = good
+    values[~ok] = np.datetime64("NaT")
+    return values, ok
 
 
 def _per_unique(s: pd.Series, fn: Any) -> pd.Series:
@@ -1149,16 +1201,35 @@ def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
             )
             out[spec.name] = values
         elif spec.kind == "enum":
-            text = _to_text(col)
-            lookup = _ENUM_LOOKUP[spec.name]
-            mapped = _per_unique(text, lambda v, lookup=lookup: lookup.get(_fold(v)))
-            bad = text.notna() & mapped.isna()
+            mapped, bad = _enum(col, _ENUM_LOOKUP[spec.name])
             errors.add(bad, spec.name, col, "must be one of " + ", ".join(spec.choices))
-            out[spec.name] = mapped.astype(object).where(mapped.notna(), None)
+            out[spec.name] = mapped
         else:
             out[spec.name] = _to_text(col)
     frame = pd.DataFrame(out, index=src.index)
     return frame
+
+
+def _enum(col: pd.Series, lookup: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Coded cells → canonical values (object, None where blank or unknown), and the mask of
+    cells that are not blank but not an accepted spelling; worked out once per distinct cell
+    (the cell as text: :func:`_as_text`, then :func:`_fold`)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    texts = [_as_text(u) for u in uniques]
+    mapped = np.array(
+        [None if t is None else lookup.get(_fold(t)) for t in texts] + [None], dtype=object
+    )
+    unknown = np.array(
+        [t is not None and m is None for t, m in zip(texts, mapped, strict=False)] + [False]
+    )
+    at = np.where(codes < 0, len(uniques), codes)
+    return (
+        pd.Series(mapped[at], index=col.index, dtype=object),
+        pd.Series(unknown[at], index=col.index, dtype=bool),
+    )
 
 
 def _convert_percent(
@@ -1270,8 +1341,22 @@ def frame_from_cells(
     return _validate(_Raw(cells, tuple(provided or cells.columns), extra), source)
 
 
+def _blank_rows(frame: pd.DataFrame) -> pd.Series | None:
+    """Rows with every cell blank (None when there are no columns). Only the rows whose first
+    cell is blank are looked at across the other columns."""
+    import numpy as np
+
+    if not len(frame.columns):
+        return None
+    out = _blank(frame.iloc[:, 0])
+    if bool(out.any()):
+        rows = np.flatnonzero(out.to_numpy(bool))
+        out.iloc[rows] = frame.iloc[rows].apply(_blank).all(axis=1).to_numpy(bool)
+    return out
+
+
 def _validate(raw: _Raw, source: str) -> Register:
-    blank_rows = raw.frame.apply(_blank).all(axis=1) if len(raw.frame.columns) else None
+    blank_rows = _blank_rows(raw.frame)
     if blank_rows is not None and bool(blank_rows.any()):
         keep = ~blank_rows
         loader = raw.text_loader
