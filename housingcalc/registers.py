@@ -855,11 +855,12 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     import numpy as np
     import pandas as pd
 
+    if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:  # typed at parse time
+        values = s.to_numpy(dtype=np.float64, copy=True)
+        inf = np.isinf(values)  # the only bad cells of a number column (blank is NaN)
+        values[inf] = np.nan
+        return pd.Series(values, index=s.index), pd.Series(inf, index=s.index)
     blank = _blank(s)
-    if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:
-        values = s.astype("float64")
-        bad = ~blank & ~np.isfinite(values.fillna(0.0))
-        return values.where(~bad), bad
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
         odd = pd.Series(False, index=s.index)
         values = pd.to_numeric(s.where(~blank, None), errors="coerce").astype("float64")
@@ -890,11 +891,10 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         return out.where(~implausible), implausible
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
-        text = s.where(~blank, None)
-        iso, ok = _iso_dates(s)
-        if ok.any():  # the plain YYYY-MM-DD cells, the rest below as before
-            out.loc[ok] = iso[ok]
-            text = text.where(~ok, None)
+        iso, ok = _iso_dates(s)  # the plain YYYY-MM-DD cells; the rest below as before
+        out = pd.Series(iso, index=s.index)
+        rest = ~ok & ~blank.to_numpy(bool)
+        text = s.where(rest, None) if rest.any() else pd.Series(None, index=s.index)
     else:
         is_stamp = s.map(type).isin([dt.date, dt.datetime, pd.Timestamp])
         if is_stamp.any():
@@ -1144,25 +1144,30 @@ class _Errors:
 
 
 def _check_range(errors: _Errors, spec: ColumnSpec, values: pd.Series, raw: pd.Series) -> None:
+    """The column's range rules, compared on the numpy values (an empty cell breaks none); a
+    mask is made a Series only when some cell breaks the rule."""
+    import numpy as np
+    import pandas as pd
+
+    v = values.to_numpy(dtype=np.float64)
+
+    def add(mask: Any, why: str) -> None:
+        if mask.any():
+            errors.add(pd.Series(mask, index=values.index), spec.name, raw, why)
+
     if spec.minimum is not None:
-        low = values <= spec.minimum if spec.exclusive_minimum else values < spec.minimum
-        errors.add(low.fillna(False), spec.name, raw, _describe_range(spec))
+        add(
+            v <= spec.minimum if spec.exclusive_minimum else v < spec.minimum, _describe_range(spec)
+        )
     if spec.maximum is None and spec.kind == "number":  # NOK amounts: the plausible maximum
         from housingcalc.limits import MAX_AMOUNT
 
-        errors.add(
-            (values > MAX_AMOUNT).fillna(False),
-            spec.name,
-            raw,
+        add(
+            v > MAX_AMOUNT,
             f"above the plausible maximum of {MAX_AMOUNT:,.0f} NOK".replace(",", " "),
         )
     if spec.maximum is not None:
-        errors.add(
-            (values > spec.maximum).fillna(False),
-            spec.name,
-            raw,
-            _describe_range(spec) + " (implausible value)",
-        )
+        add(v > spec.maximum, _describe_range(spec) + " (implausible value)")
 
 
 def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
