@@ -1275,6 +1275,19 @@ def _convert_percent(
     return (values / 100.0).where(~ambiguous)
 
 
+def _all_distinct(s: pd.Series) -> bool:
+    """True if no two cells of an Arrow-backed text column are equal (one hash pass, without
+    codes); False when not sure (then the caller looks for the duplicates)."""
+    if getattr(s.dtype, "storage", None) != "pyarrow":
+        return False
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    arr = pa.chunked_array(pa.array(s.array))
+    nulls = arr.null_count
+    return bool(len(pc.unique(arr)) - (1 if nulls else 0) == len(arr) - nulls)
+
+
 def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> None:
     """Rules across rows and columns.
 
@@ -1291,7 +1304,10 @@ def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> N
 
     ids = frame["unit_id"]
     errors.add(ids.isna(), "unit_id", shown("unit_id"), "required (every unit needs an id)")
-    dup = ids.duplicated(keep="first") & ids.notna()
+    if _all_distinct(ids):
+        dup = pd.Series(False, index=ids.index)
+    else:
+        dup = ids.duplicated(keep="first") & ids.notna()
     if dup.any():
         first_row = pd.Series(frame.index, index=frame.index).groupby(ids).transform("first")
         why = "duplicate of row " + first_row.astype("Int64").astype(str)
