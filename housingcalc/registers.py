@@ -856,10 +856,10 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     import pandas as pd
 
     if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:  # typed at parse time
-        values = s.to_numpy(dtype=np.float64, copy=True)
-        inf = np.isinf(values)  # the only bad cells of a number column (blank is NaN)
-        values[inf] = np.nan
-        return pd.Series(values, index=s.index), pd.Series(inf, index=s.index)
+        typed = s.to_numpy(dtype=np.float64, copy=True)
+        inf = np.isinf(typed)  # the only bad cells of a number column (blank is NaN)
+        typed[inf] = np.nan
+        return pd.Series(typed, index=s.index), pd.Series(inf, index=s.index)
     blank = _blank(s)
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
         odd = pd.Series(False, index=s.index)
@@ -1280,7 +1280,7 @@ def _all_distinct(s: pd.Series) -> bool:
     codes); False when not sure (then the caller looks for the duplicates)."""
     if getattr(s.dtype, "storage", None) != "pyarrow":
         return False
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
     import pyarrow.compute as pc  # type: ignore[import-untyped]
 
     arr = pa.chunked_array(pa.array(s.array))

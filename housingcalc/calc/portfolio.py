@@ -409,7 +409,12 @@ def complete_register(
     # write-down terms per grant and the part still repayable at the valuation date
     terms = write_down_terms(params)
     rules = grant_rule.fillna("2018")
-    grant_terms = [_lookup(rules, {k: v[i] for k, v in terms.items()}) for i in range(3)]
+    codes, uniques = pd.factorize(rules, use_na_sentinel=True)  # the rules found once
+    at_code = np.where(codes < 0, len(uniques), codes)
+    distinct = pd.Series([*uniques, None], dtype=object)
+    grant_terms = [
+        _lookup(distinct, {k: v[i] for k, v in terms.items()})[at_code] for i in range(3)
+    ]
     grant_months = np.nan_to_num(_whole_months_at(grant_date, at), nan=0.0)
     repayable = grant_repayable(
         grant, np.floor(grant_months / 12.0), grant_terms[0], grant_terms[1], grant_terms[2]
@@ -949,7 +954,9 @@ def _loan_years(
     closing_end = np.zeros(n)
     if len(idx):
         terms = np.maximum(np.rint(years_left[idx] * 12), 1).astype(np.int64)
-        y = amortize_yearly(LoanBatch.from_arrays(principal[idx], rate[idx], terms))
+        # two threads: chunks of loans are independent (numpy releases the GIL), so the figures
+        # are the same as with one; the engine's advice for portfolio runs
+        y = amortize_yearly(LoanBatch.from_arrays(principal[idx], rate[idx], terms), workers=2)
         k = min(horizon, y.interest.shape[1])
         # year-major (Y, L) storage: each year's loans are contiguous; int64 øre sums are exact
         interest_oere = y.interest.T[:k].sum(axis=1)
@@ -1273,7 +1280,7 @@ def project(
     net_cash, gain = _sale_cash(sale_price, costs, loan_repaid, grant_repaid, book_sold)
     sales = pd.DataFrame(
         {
-            "unit_id": f["unit_id"].to_numpy()[st.sold],
+            "unit_id": st.labels["unit_id"].array.take(st.sold),
             "year": y,
             "sale_price": sale_price,
             "sale_costs": costs,
