@@ -205,3 +205,13 @@ def test_loan_rows_kept_for_some_units_and_totals_in_whole_oere() -> None:
     if y.closing_balance.shape[1] >= horizon:
         end[idx] = y.closing_balance[:, horizon - 1] / 100
     np.testing.assert_array_equal(full.closing_end, end)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet="ab æ\t\u00a0-", max_size=4), st.none()), max_size=20))
+def test_text_cells_as_pandas_strips_them(values: list[str | None]) -> None:
+    from housingcalc.registers import _to_text
+
+    s = pd.Series(values, dtype="str")
+    stripped = s.str.strip()
+    pd.testing.assert_series_equal(_to_text(s), stripped.where(stripped != ""))
