@@ -273,6 +273,8 @@ class Table:
 
 def _width(text: str) -> int:
     """Terminal cells ``text`` takes (wide East Asian characters count two)."""
+    if not text or max(text) < "\u0300":  # Latin letters, digits, spaces: one cell each
+        return len(text)
     return sum(
         0
         if unicodedata.combining(ch)
@@ -425,7 +427,13 @@ def portfolio_projection(res: PortfolioResult) -> dict[str, Any]:
     """``housingcalc portfolio project --format json``."""
     ps = res.projection
     assert ps is not None
+    phase = (
+        None
+        if ps.phase_in is None
+        else {**ps.phase_in.summary(), "units_by_years_to_close": ps.phase_in.by_years()}
+    )
     return {
+        "rent_phase_in": phase,
         "valuation_date": res.units.at,
         "scenarios": {
             pr.name: {"yearly": records(pr.yearly), "npv_cash_flow": round(pr.npv_cash_flow, 2)}

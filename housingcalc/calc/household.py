@@ -43,9 +43,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from housingcalc.calc._rows import group_rows
 from housingcalc.errors import InputError
 from housingcalc.models.household import Household, IncomeStream, Person, birth_date_of
-from housingcalc.parameters import ParameterSet, ResolvedValue
+from housingcalc.parameters import DatePath, ParameterSet, ResolvedValue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,7 +136,8 @@ class _Months:
         for d in dates:
             if d.day != 1 or isinstance(d, dt.datetime):
                 raise InputError("months", str(d), "must be first-of-month dates")
-        return cls(dates, np.fromiter((_mint(d) for d in dates), np.int64, len(dates)))
+        path = dates if isinstance(dates, DatePath) else DatePath(dates)
+        return cls(path, np.fromiter((_mint(d) for d in path), np.int64, len(path)))
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -566,6 +568,32 @@ def reference_budget(household: Household, at: dt.date, params: ParameterSet) ->
     return items
 
 
+#: Ages (years) at which :func:`guideline_floor` and :func:`reference_budget` change a person's
+#: class other than the SIFO bands and travel ages: born (0), the infant year (1), the
+#: guideline's child bands (6, 11) and adulthood (18).
+_FIXED_AGES = (0.0, 1.0, 6.0, 11.0, 18.0)
+
+
+def _sifo_ages(sifo: ResolvedValue | None) -> F64:
+    """Every age the living-cost rules compare a person's age with, ascending."""
+    assert sifo is not None
+    table = sifo.value
+    travel = table["travel"]
+    ages = {float(r["min_age"]) for r in table["individual"]}
+    ages |= {float(travel["pensioner_from_age"]), float(travel["adult_from_age"]), *_FIXED_AGES}
+    return np.array(sorted(ages), np.float64)
+
+
+def _by_identity(values: list[ResolvedValue | None]) -> list[tuple[ResolvedValue | None, I64]]:
+    """Each distinct value (by identity) with the positions it is served at."""
+    ids = np.array([id(v) for v in values], np.int64)
+    out = []
+    for i in dict.fromkeys(ids.tolist()):
+        at = np.flatnonzero(ids == i)
+        out.append((values[int(at[0])], at))
+    return out
+
+
 def guideline_floor(household: Household, at: dt.date, params: ParameterSet) -> dict[str, float]:
     """State guideline rates for social assistance for the household (NOK per month).
 
@@ -640,8 +668,27 @@ def living_costs_path(household: Household, months: Any, params: ParameterSet) -
 def living_costs_arrays(
     household: Household, months: Sequence[dt.date], params: ParameterSet
 ) -> dict[str, F64]:
-    """:func:`living_costs_path`'s columns as numpy arrays, for first-of-month ``months``."""
-    rows = [living_costs(household, m, params) for m in _Months.of(months).dates]
+    """:func:`living_costs_path`'s columns as numpy arrays, for first-of-month ``months``.
+
+    Living costs change only when a rule value changes or a person crosses an age the rules
+    compare with (a SIFO band, the travel ages, the infant year, the guideline's child bands),
+    so :func:`living_costs` is computed once per such stretch of months and repeated (a
+    30-year path has a few dozen stretches, not 400 months).
+    """
+    mo = _Months.of(months)
+    sifo = params.along("sifo.reference_budget", mo.dates)
+    floor = params.along("social_assistance.guideline_rates", mo.dates)
+    ref = household.reference_date
+    ages = [_age(birth_date_of(p, ref), mo) / 12.0 for _, p in household.persons()]
+    key = np.zeros((len(mo), 2 + len(ages)), np.int64)
+    for j, (value, classes) in enumerate(_by_identity(sifo)):
+        key[classes, 0] = j
+        for k, age in enumerate(ages):
+            key[classes, 2 + k] = np.searchsorted(_sifo_ages(value), age[classes], side="right")
+    key[:, 1] = [id(v) for v in floor]
+    first, group = group_rows(key)
+    rows = [living_costs(household, mo.dates[j], params) for j in first]
+    rows = [rows[i] for i in group.tolist()]
     return {
         "reference_budget": np.array([r.reference_total for r in rows], np.float64),
         "own_figures": np.array(

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from housingcalc.calc._rows import group_rows
 from housingcalc.errors import InputError, ParameterNotFound
 from housingcalc.parameters import ParameterSet
 
@@ -209,42 +210,8 @@ class AllowancePath:
 
 
 def _per_month(params: ParameterSet, name: str, months: Sequence[dt.date]) -> list[Any]:
-    """The value of ``name`` in force in each month (``None`` before its first value).
-
-    Bisection over the sorted distinct months: a value is looked up at both ends of a span,
-    and the span is split only where the effective dates differ, so a 40-year path costs a
-    few dozen lookups and the parameter trace lists exactly the values used.
-    """
-    distinct = sorted(set(months))
-    found: dict[dt.date, tuple[dt.date | None, Any]] = {}
-
-    def at(k: int) -> tuple[dt.date | None, Any]:
-        m = distinct[k]
-        if m not in found:
-            try:
-                r = params.get(name, m)
-                found[m] = (r.effective, r.value)
-            except ParameterNotFound:
-                found[m] = (None, None)
-        return found[m]
-
-    out: dict[dt.date, Any] = {}
-
-    def fill(lo: int, hi: int) -> None:
-        a, b = at(lo), at(hi)
-        if a[0] == b[0]:
-            for k in range(lo, hi + 1):
-                out[distinct[k]] = a[1]
-        elif hi - lo <= 1:
-            out[distinct[lo]], out[distinct[hi]] = a[1], b[1]
-        else:
-            mid = (lo + hi) // 2
-            fill(lo, mid)
-            fill(mid, hi)
-
-    if distinct:
-        fill(0, len(distinct) - 1)
-    return [out[m] for m in months]
+    """The value of ``name`` in force in each month (``None`` before its first value)."""
+    return [None if r is None else r.value for r in params.along(name, months, strict=False)]
 
 
 def housing_allowance_path(
@@ -282,23 +249,23 @@ def housing_allowance_path(
     wanted = {s.casefold() for s in names}
     used = [n for n in SERIES if adapted_home or n != "bostotte.adapted_home_supplement"]
     values = {name: _per_month(params, name, months) for name in used}
+    ids = np.array([[id(v) for v in values[name]] for name in used], np.int64).reshape(len(used), n)
     no_rules = np.zeros(n, bool)
-    for column in values.values():
-        no_rules |= np.array([v is None for v in column], bool)
+    for name in used:
+        no_rules |= np.array([v is None for v in values[name]], bool)
     base = np.zeros(n)
     supplement = np.zeros(n)
     adapted = np.zeros(n)
     weight = np.zeros(n)
     share = np.zeros(n)
     # months that share every rule value are computed together (a path has a handful)
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for t in range(n):
-        if not no_rules[t]:
-            groups.setdefault(tuple(id(values[name][t]) for name in used), []).append(t)
+    first, group = group_rows(ids.T)
     rules: list[tuple[NDArray[np.int64], dict[str, Any]]] = []
-    for members in groups.values():
-        idx = np.array(members)
-        v = {name: values[name][members[0]] for name in used}
+    for g, t0 in enumerate(first):
+        if no_rules[t0]:
+            continue
+        idx = np.flatnonzero(group == g)
+        v = {name: values[name][t0] for name in used}
         ceilings = {int(k): float(c) for k, c in v["bostotte.cost_ceiling"].items()}
         base[idx] = ceilings[min(household_size, max(ceilings))]
         supplement[idx] = next(

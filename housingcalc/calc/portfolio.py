@@ -802,6 +802,9 @@ class ProjectionSet:
     base: Projection
     stress: tuple[Projection, ...]
     comparison: pd.DataFrame
+    #: calc.rent_law.PhaseIn when ``rent_law.phase_in`` (and ``phase_in_units``, per unit)
+    phase_in: Any = None
+    phase_in_units: pd.DataFrame | None = None
 
     @property
     def all(self) -> tuple[Projection, ...]:
@@ -1219,6 +1222,7 @@ def project(
     *,
     _stock: _Stock | None = None,
     _loans: _LoanYears | None = None,
+    _phase: Any = None,
 ) -> Projection:
     """Project the portfolio yearly over ``projection.years`` years.
 
@@ -1257,7 +1261,12 @@ def project(
     before = (y[:, None] < t[None, :]).astype(np.float64)  # sold before year t: inactive
     by_end = (y[:, None] <= t[None, :]).astype(np.float64)  # sold by the end of year t
     interest_s, repayment_s, closing_s = loans.of(st.sold)
-    rent = cpi * collect * (st.rent_sum - st.rent @ before)
+    if _phase is None:
+        rent = cpi * collect * (st.rent_sum - st.rent @ before)
+    else:  # rents phased in to the tariff as husleieloven allows (calc.rent_law)
+        from housingcalc.calc.rent_law import phased_rent_sums
+
+        rent = cpi * collect * phased_rent_sums(_phase, st.sold, before, horizon)
     running = cpi * (st.running_sum - st.running @ before)
     lease = cpi * st.lease_sum
     active_units = st.n - before.sum(axis=0)
@@ -1515,6 +1524,7 @@ def project_all(
     rate = f["loan_rate"].to_numpy(np.float64)
     keep = stock.sold
     loans = {0.0: _loan_years(principal, rate, years_left, horizon, keep)}
+    phase = _phase_in(units, assumptions, params) if assumptions.rent_law.phase_in else None
     out = []
     for spec in (BASE, *stress_specs(assumptions)):
         if spec.loan_rate_add not in loans:
@@ -1523,14 +1533,50 @@ def project_all(
             )
         out.append(
             project(
-                units, assumptions, params, spec, _stock=stock, _loans=loans[spec.loan_rate_add]
+                units,
+                assumptions,
+                params,
+                spec,
+                _stock=stock,
+                _loans=loans[spec.loan_rate_add],
+                _phase=phase,
             )
         )
     comparison = pd.DataFrame(
         {pr.name: _key_figures(pr) for pr in out},
         index=pd.Index(list(COMPARISON_ROWS), name="figure"),
     )
-    return ProjectionSet(out[0], tuple(out[1:]), comparison)
+    if phase is None:
+        return ProjectionSet(out[0], tuple(out[1:]), comparison)
+    from housingcalc.calc.rent_law import phase_in_frame
+
+    frame = pd.DataFrame(phase_in_frame(phase, f["unit_id"].to_numpy()), index=f.index)
+    return ProjectionSet(out[0], tuple(out[1:]), comparison, phase, frame)
+
+
+def _phase_in(units: Units, assumptions: PortfolioAssumptions, params: ParameterSet) -> Any:
+    """Today's rents against the cost-covering tariff, phased in as husleieloven allows
+    (calc.rent_law.phase_in; the tariff from the ``tariff`` section)."""
+    from housingcalc.calc.rent_law import law_terms, phase_in
+
+    rl = assumptions.rent_law
+    f = units.frame
+    tariff = portfolio_tariff(units, assumptions, params).per_unit
+    at = assumptions.valuation_date
+    fixed = rl.last_fixed or at
+    since = (at.year - fixed.year) * 12 + at.month - fixed.month
+    area = f["area_m2"].to_numpy(np.float64)
+    prevailing = (
+        None if rl.prevailing_rent_per_m2_month is None else rl.prevailing_rent_per_m2_month * area
+    )
+    return phase_in(
+        f["rent_monthly"].to_numpy(np.float64),
+        tariff["tariff_rent_monthly"].to_numpy(np.float64),
+        terms=law_terms(params, at),
+        months_since_fixed=float(since),
+        prevailing=prevailing,
+        horizon=assumptions.projection.years,
+    )
 
 
 # -- tariff -----------------------------------------------------------------------------------

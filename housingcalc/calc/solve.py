@@ -86,7 +86,7 @@ TARGETS: dict[str, tuple[str, str, Literal["min", "max"]]] = {
     "interest-only": ("financing.start_loan.interest_only_years", "years", "min"),
 }
 
-#: Targets whose field does not enter the engine's fixed inputs (``rent_to_own._inputs``):
+#: Targets whose field does not enter the engine's fixed inputs (``rent_to_own.inputs._inputs``):
 #: the search reuses them and runs only the purchase test of the month.
 _SAME_INPUTS = frozenset({"grant", "savings", "term", "interest-only"})
 
@@ -166,7 +166,7 @@ class _Case:
     k: int  # month index from move-in
     fields: tuple[str, ...]  # the field(s) set to the value
     base: Scenario
-    same_inputs: bool  # the field does not enter calc.rent_to_own._inputs
+    same_inputs: bool  # the field does not enter calc.rent_to_own.inputs._inputs
     household_changes: bool  # the field is part of the household's income
     calls: int = 0
 
@@ -183,7 +183,8 @@ class _Case:
     def quick(self, value: float, *, path: bool = False) -> tuple[bool, float, float | None]:
         """(passes, surplus at stress, lowest margin if bought) of the month alone: the
         engine's purchase test over a one-month window (``path``: with the owner's path)."""
-        from housingcalc.calc import rent_to_own as rto
+        from housingcalc.calc.rent_to_own import inputs as rto_inputs
+        from housingcalc.calc.rent_to_own import path as rto_path
 
         self.calls += 1
         s = self.scenario(value)
@@ -193,7 +194,7 @@ class _Case:
         else:
             hh = (base_inp.hh, base_inp.hh_no_job, base_inp.dropped_streams)
             if self.household_changes:  # income: the household's income path again
-                arr = rto._household_arrays(
+                arr = rto_inputs._household_arrays(
                     self.params,
                     base_inp.months,
                     s.household,
@@ -202,9 +203,9 @@ class _Case:
                     costs=(base_inp.hh.living_costs, base_inp.hh.other_fixed_costs),
                 )
                 hh = (arr, arr, 0)
-            inp = rto._inputs(s, self.params, households=hh)
+            inp = rto_inputs._inputs(s, self.params, households=hh)
         one = dataclasses.replace(inp, first_allowed=self.k, option_months=self.k)
-        run = rto._simulate(
+        run = rto_path._simulate(
             s,
             self.params,
             one,
@@ -220,20 +221,20 @@ class _Case:
     _inp: Any = None
 
     def _base_inputs(self) -> Any:
-        from housingcalc.calc import rent_to_own as rto
+        from housingcalc.calc.rent_to_own import inputs as rto_inputs
 
         if self._inp is None:
-            self._inp = rto._inputs(self.base, self.params)
+            self._inp = rto_inputs._inputs(self.base, self.params)
         return self._inp
 
     def test_base(self) -> PurchaseTests:
         """The purchase test of the month for the scenario as given."""
-        from housingcalc.calc import rent_to_own as rto
+        from housingcalc.calc.rent_to_own import path as rto_path
 
         inp = self._base_inputs()
         one = dataclasses.replace(inp, first_allowed=self.k, option_months=self.k)
         b = self.base
-        run = rto._simulate(
+        run = rto_path._simulate(
             b, self.params, one, growth=b.assumptions.price_growth, hh=inp.hh, test_only=True
         )
         return run.tests

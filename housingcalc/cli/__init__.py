@@ -8,7 +8,9 @@ starts fast.
 from __future__ import annotations
 
 import importlib
-from typing import Annotated
+import sys
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
 
@@ -30,19 +32,32 @@ COMMAND_MODULES = (
     "serve",
 )
 
-app = typer.Typer(
-    cls=HousingcalcGroup,
-    name="housingcalc",
-    help=(
-        "Economics of Norwegian municipal housing: cost-covering rent, Husbanken grants and "
-        "start loans, rent-to-own (leie-til-eie) and the municipal stock as a portfolio."
-    ),
-    no_args_is_help=True,
-    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def build_app(commands: Sequence[str] = COMMAND_MODULES) -> typer.Typer:
+    """The command line with ``commands`` (by module name; all by default)."""
+    app = typer.Typer(
+        cls=HousingcalcGroup,
+        name="housingcalc",
+        help=(
+            "Economics of Norwegian municipal housing: cost-covering rent, Husbanken grants and "
+            "start loans, rent-to-own (leie-til-eie) and the municipal stock as a portfolio."
+        ),
+        no_args_is_help=True,
+        add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, pwsh)
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_options)
+    for name in commands:
+        try:
+            module = importlib.import_module(f"housingcalc.cli.{name}")
+        except ModuleNotFoundError as exc:  # a command not yet built in this checkout
+            if exc.name != f"housingcalc.cli.{name}":
+                raise
+            continue
+        module.register(app)
+    return app
 
 
 def _version(value: bool) -> None:
@@ -53,7 +68,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _options(
     show_version: Annotated[
         bool,
@@ -69,16 +83,23 @@ def _options(
     loans, rent-to-own (leie-til-eie) and the municipal stock as a portfolio."""
 
 
-for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"housingcalc.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a command not yet built in this checkout
-        if _exc.name != f"housingcalc.cli.{_name}":
-            raise
-        continue
-    _module.register(app)
+def __getattr__(name: str) -> Any:
+    # ``housingcalc.cli.app``: the whole command line, built on first use (tests, scripts)
+    if name == "app":
+        globals()["app"] = built = build_app()
+        return built
+    raise AttributeError(name)
+
+
+def _invoked(args: Sequence[str]) -> str | None:
+    """The command module ``args`` run, if the first word names one (else ``None``: help,
+    ``--version``, completion or a typo need the whole command line)."""
+    first = args[0] if args else ""
+    return first if first in COMMAND_MODULES else None
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="housingcalc")
+    """Console-script entry point. Builds only the command asked for: registering all twelve
+    costs more start-up than most commands' own work (issue 12 §7)."""
+    name = _invoked(sys.argv[1:])
+    build_app([name] if name else COMMAND_MODULES)(prog_name="housingcalc")

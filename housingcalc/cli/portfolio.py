@@ -426,6 +426,30 @@ def project(
     comp = ps.comparison
     rows = [[k, *[kr(float(comp.loc[k, c])) for c in comp.columns]] for k in comp.index]
     echo_table(["figure", *comp.columns], rows, title="Scenarios side by side")
+    if ps.phase_in is not None:
+        s = ps.phase_in.summary()
+        by = ps.phase_in.by_years()
+        echo_table(
+            ["figure", "value"],
+            [
+                ["units below the tariff", str(s["units_below_tariff"])],
+                ["gap per month, today's money", kr(float(s["gap_monthly_total"] or 0.0))],
+                ["months to the first § 4-3 step", str(s["prevailing_after_months"])],
+                *[
+                    [
+                        "units at or above the tariff"
+                        if k == "0"
+                        else f"units closing in {k} years",
+                        str(v),
+                    ]
+                    for k, v in by.items()
+                    if k != "never"
+                ],
+                ["units never closing (prevailing rent below tariff)", str(by.get("never", 0))],
+            ],
+            title="Rent phase-in to the tariff (husleieloven § 4-2 KPI yearly, § 4-3 "
+            "prevailing rent)",
+        )
 
 
 # -- report -----------------------------------------------------------------------------------

@@ -274,6 +274,21 @@ class BeregningsutvalgetAssumptions(_Model):
         return self
 
 
+class RentLawAssumptions(_Model):
+    """Phasing today's rents in to the cost-covering tariff as husleieloven lets them move
+    (§ 4-2 KPI once a year, § 4-3 prevailing rent after 2½ years + 6 months' notice); see
+    ``calc.rent_law.phase_in`` and ``docs/rent-law.md``."""
+
+    #: true: the projection's rent income follows the phase-in (the tariff is computed from the
+    #: ``tariff`` section); false (the default): today's rents indexed by CPI, as before
+    phase_in: bool = False
+    #: today's prevailing rent (gjengs leie), NOK per m² a month: a § 4-3 step reaches at most
+    #: this (none: assumed at or above the tariff)
+    prevailing_rent_per_m2_month: Money | None = None
+    #: when today's rents were last fixed other than by KPI (default: the valuation date)
+    last_fixed: Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)] | None = None
+
+
 class PortfolioAssumptions(_Model):
     """One portfolio scenario file."""
 
@@ -291,6 +306,7 @@ class PortfolioAssumptions(_Model):
     projection: ProjectionAssumptions = Field(default_factory=ProjectionAssumptions)
     sales: SalesAssumptions = Field(default_factory=SalesAssumptions)
     reinvestment: ReinvestmentAssumptions = Field(default_factory=ReinvestmentAssumptions)
+    rent_law: RentLawAssumptions = Field(default_factory=RentLawAssumptions)
 
     @model_validator(mode="after")
     def _consistent(self) -> PortfolioAssumptions:

@@ -300,11 +300,27 @@ class RentPhase(BaseModel):
     amount_month: Amount | None = Field(default=None, description="method given: rent per month.")
     cost_covering: CostCoveringRent | None = None
     indexation: Literal["cpi", "none"] = Field(
-        default="cpi", description="Yearly indexation on each anniversary (husleieloven § 4-2)."
+        default="cpi",
+        description="cpi: indexed by KPI on each anniversary of the last fixing (husleieloven "
+        "§ 4-2; published KPI from ssb.cpi_12_month_change, else assumptions.cpi); none: flat.",
+    )
+    prevailing_rent_month: Amount | None = Field(
+        default=None,
+        description="The prevailing rent (gjengs leie) per month the rent is set to from "
+        "prevailing_from (husleieloven § 4-3), in the money of that month.",
+    )
+    prevailing_from: Month | None = Field(
+        default=None,
+        description="The month the prevailing rent applies from: at the earliest 2½ years "
+        "unchanged + 6 months' notice = 36 months after move-in (husleieloven § 4-3).",
     )
 
     @model_validator(mode="after")
     def _complete(self) -> RentPhase:
+        if (self.prevailing_rent_month is None) != (self.prevailing_from is None):
+            raise ValueError(
+                "rent.prevailing_rent_month and rent.prevailing_from: give both or neither"
+            )
         if self.method == "given" and self.amount_month is None:
             raise ValueError("rent.amount_month = missing: required when rent.method is 'given'")
         if self.method == "cost_covering" and self.cost_covering is None:

@@ -175,6 +175,21 @@ class Series:
         return tuple(v.effective for v in self.file.values)
 
     @cached_property
+    def _ordinals(self) -> Any:
+        import numpy as np
+
+        return np.array([d.toordinal() for d in self._dates], np.int64)
+
+    @cached_property
+    def _resolved_or_none(self) -> Any:
+        """The resolved values and a trailing ``None``, as a numpy object array."""
+        import numpy as np
+
+        out = np.empty(len(self._resolved) + 1, dtype=object)
+        out[:-1] = self._resolved
+        return out
+
+    @cached_property
     def _resolved(self) -> tuple[ResolvedValue, ...]:
         return tuple(self.resolve(v) for v in self.file.values)
 
@@ -206,6 +221,17 @@ def _as_date(at: dt.date | str) -> dt.date:
 
 
 _ABSENT: Any = object()
+
+
+class DatePath(tuple[dt.date, ...]):
+    """Dates of a path (e.g. every month of a rent-to-own timeline) whose ordinals are
+    computed once, however many series :meth:`ParameterSet.along` reads along it."""
+
+    @cached_property
+    def ordinals(self) -> Any:
+        import numpy as np
+
+        return np.fromiter((d.toordinal() for d in self), np.int64, len(self))
 
 
 class ParameterSet:
@@ -286,34 +312,39 @@ class ParameterSet:
         return resolved
 
     def along(
-        self, name: str, dates: Sequence[dt.date], only: Iterable[int] | None = None
+        self,
+        name: str,
+        dates: Sequence[dt.date],
+        only: Iterable[int] | None = None,
+        *,
+        strict: bool = True,
     ) -> list[ResolvedValue | None]:
-        """The value in force at each of ``dates`` (``None`` at positions not in ``only``).
+        """The value in force at each of ``dates`` (``None`` at positions not in ``only``, and,
+        with ``strict=False``, before the series' first value; else that raises).
 
         The same values and the same trace as :meth:`get` at each date, for a path of months
-        at once: one name lookup, a bisection per date, and one trace entry per value served
+        at once: one name lookup, one vectorised search, and one trace entry per value served
         (with the latest date it was read at).
         """
+        import numpy as np
+
         full = self.resolve_name(name)
         series = self._series[full]
-        bounds, resolved = series._dates, series._resolved
-        out: list[ResolvedValue | None] = [None] * len(dates)
-        latest: dict[int, dt.date] = {}
-        for j in range(len(dates)) if only is None else only:
-            d = dates[j]
-            i = bisect_right(bounds, d)
-            if i == 0:
-                series.at(d)  # raises ParameterNotFound with the series' own message
-            out[j] = resolved[i - 1]
-            seen = latest.get(i)
-            if seen is None or d > seen:
-                latest[i] = d
-        for i, d in latest.items():
+        ords = (dates if isinstance(dates, DatePath) else DatePath(dates)).ordinals
+        at = np.arange(len(dates)) if only is None else np.fromiter(only, np.int64)
+        k = np.searchsorted(series._ordinals, ords[at], side="right")  # values in force by then
+        if strict and not k.all():
+            series.at(dates[int(at[np.argmin(k)])])  # raises ParameterNotFound (its message)
+        resolved = series._resolved
+        served = np.full(len(dates), None, dtype=object)
+        served[at] = series._resolved_or_none[k - 1]  # k = 0 → the trailing None
+        out: list[ResolvedValue | None] = served.tolist()
+        for i in (np.flatnonzero(np.bincount(k)[1:]) + 1).tolist():  # the values served
             v = resolved[i - 1]
             key = (full, v.effective)
             if key not in self._used:
                 self._used[key] = v
-            self._note_read(key, d)
+            self._note_read(key, dt.date.fromordinal(int(ords[at][k == i].max())))
         return out
 
     def value(self, name: str, at: dt.date | str) -> Any:

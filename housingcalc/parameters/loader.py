@@ -48,8 +48,18 @@ def name_from_path(relative: str) -> str:
 
 
 def read_packaged() -> dict[str, tuple[ParameterFile, str]]:
-    """Every parameter shipped inside the package, keyed by name, with its origin."""
-    root = resources.files(PACKAGED).joinpath("data")
+    """Every parameter shipped inside the package, keyed by name, with its origin.
+
+    Parsed and validated once per installed version of the files and of this code, then kept
+    in the user's cache folder (housingcalc.cache): parsing the YAML was a tenth of a
+    ``housingcalc run`` (issue 12 §7).
+    """
+    from housingcalc import cache
+
+    return cache.parameters(resources.files(PACKAGED).joinpath("data"), _read_packaged)
+
+
+def _read_packaged(root: Any) -> dict[str, tuple[ParameterFile, str]]:
     out: dict[str, tuple[ParameterFile, str]] = {}
 
     def walk(node: Any, prefix: str) -> None:

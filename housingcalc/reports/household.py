@@ -578,6 +578,17 @@ def _assumptions(s: Scenario) -> list[Row]:
             value=N_("yes") if s.rent.indexation == "cpi" else N_("no"),
             kind="text",
         ),
+        *(
+            [
+                Row(
+                    label=N_("Prevailing rent per month (husleieloven § 4-3)"),
+                    value=s.rent.prevailing_rent_month,
+                ),
+                Row(label=N_("Prevailing rent from"), value=s.rent.prevailing_from, kind="month"),
+            ]
+            if s.rent.prevailing_from is not None
+            else []
+        ),
         Row(label=N_("Purchase price rule"), value=_PRICE_RULE[s.purchase.price_rule], kind="text"),
         Row(label=N_("Option period"), value=s.purchase.option_years, kind="years"),
         Row(
@@ -922,6 +933,10 @@ def result_json(
                 if result.rent_components
                 else None
             ),
+        },
+        "rent_path": {
+            "rule": "husleieloven § 4-2 (KPI once a year) and § 4-3 (prevailing rent)",
+            "steps": [st.as_dict() for st in result.rent_steps],
         },
         "purchase": _plain(asdict(result.purchase)) if result.purchase else None,
         "comparison": [

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,15 @@ def _decimals_pattern(decimals: int | None, *, max_auto: int = 2) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+@lru_cache(maxsize=64)
+def _number_pattern(pattern: str) -> Any:
+    """babel's parsed number pattern (``format_currency``/``format_decimal`` parse it on every
+    call; a report formats about a thousand numbers with a handful of patterns)."""
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(pattern)
+
+
 class Formatter:
     """Locale-aware formatting of money, rates, numbers and dates (babel)."""
 
@@ -76,6 +86,16 @@ class Formatter:
         self.lang: Lang = check_lang(lang)
         self.locale = babel_locale(self.lang)
         self._t = translate
+
+    @cached_property
+    def _babel(self) -> Any:
+        from babel import Locale
+
+        return Locale.parse(self.locale)
+
+    def _decimal(self, number: float, decimals: int | None) -> str:
+        # = babel.numbers.format_decimal(number, format=_decimals_pattern(decimals), …)
+        return str(_number_pattern(_decimals_pattern(decimals)).apply(number, self._babel))
 
     def _signed(self, text: str, value: float, sign: bool) -> str:
         text = text.replace("-", MINUS)
@@ -87,16 +107,15 @@ class Formatter:
         """An amount in NOK: nb ``7 185 kr``, en ``NOK 7,185``."""
         if value is None:
             return DASH
-        from babel.numbers import format_currency
-
         pattern = _NOK_PATTERN[self.lang]
         if decimals:
             pattern = pattern.replace("#,##0", "#,##0." + "0" * decimals)
         number = round(float(value), decimals)
         if number == 0:
             number = 0.0  # no "-0 kr"
-        text = format_currency(
-            number, "NOK", format=pattern, locale=self.locale, currency_digits=False
+        # = babel.numbers.format_currency(number, "NOK", format=pattern, …)
+        text = _number_pattern(pattern).apply(
+            number, self._babel, currency="NOK", currency_digits=False
         )
         return self._signed(text, number, sign)
 
@@ -104,40 +123,26 @@ class Formatter:
         """A fraction as a percentage: nb ``3,5 %``, en ``3.5%``; up to 2 decimals by default."""
         if value is None:
             return DASH
-        from babel.numbers import format_decimal
-
         number = float(value) * 100.0
-        text = format_decimal(
-            round(number, 2 if decimals is None else decimals),
-            format=_decimals_pattern(decimals),
-            locale=self.locale,
-        )
+        text = self._decimal(round(number, 2 if decimals is None else decimals), decimals)
         return self._signed(text + _PCT_SUFFIX[self.lang], number, sign)
 
     def pp(self, value: float | None, decimals: int | None = None) -> str:
         """A difference of rates in percentage points: ``+1 pp`` (always signed)."""
         if value is None:
             return DASH
-        from babel.numbers import format_decimal
-
         number = float(value) * 100.0
-        text = format_decimal(
-            round(number, 2 if decimals is None else decimals),
-            format=_decimals_pattern(decimals),
-            locale=self.locale,
-        )
+        text = self._decimal(round(number, 2 if decimals is None else decimals), decimals)
         return self._signed(text, number, True) + f"{NBSP}pp"
 
     def number(self, value: float | None, decimals: int | None = 0) -> str:
         """A plain number with the locale's grouping and decimal mark."""
         if value is None:
             return DASH
-        from babel.numbers import format_decimal
-
         number = float(value)
         if decimals is not None:
             number = round(number, decimals)
-        text = format_decimal(number, format=_decimals_pattern(decimals), locale=self.locale)
+        text = self._decimal(number, decimals)
         return self._signed(text, number, False)
 
     def date(self, value: dt.date | str | None, format: str = "long") -> str:
@@ -226,14 +231,16 @@ _BYTECODE: Any = None
 
 
 def _cache_folder() -> Path | None:
-    """Where compiled templates are kept between runs: ``$XDG_CACHE_HOME/housingcalc/jinja``
-    (default ``~/.cache/…``); None when ``HOUSINGCALC_NO_CACHE`` is set or it cannot be made."""
+    """Where compiled templates are kept between runs: ``jinja/`` in the user's cache folder
+    (housingcalc.cache); None when caching is off or the folder cannot be made."""
     import os
 
-    if os.environ.get("HOUSINGCALC_NO_CACHE"):
+    from housingcalc.cache import cache_dir
+
+    base = cache_dir()
+    if base is None:
         return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "housingcalc" / "jinja"
+    folder = base / "jinja"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

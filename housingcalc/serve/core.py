@@ -135,14 +135,16 @@ def report_html(scenario: Scenario, source: str, lang: str, raw: dict[str, Any])
 def household_context(scenario: Scenario, source: str, lang: str) -> HouseholdReport:
     """The report's context without charts: the verdict panel renders from its ``verdict``
     (outcome and reasons) and ``key``. The ways out of a failing case are left to the solve
-    buttons (each would cost two more searches on every keystroke)."""
+    buttons (each would cost two more searches on every keystroke), and of the sensitivity
+    paths only the no-job case the verdict reads is run (the rate ladder and price-growth
+    cases are in the full report)."""
     from housingcalc.calc.rent_to_own import run_rent_to_own
     from housingcalc.calc.verdict import decide
     from housingcalc.reports.decision import verdict_section
     from housingcalc.reports.household import build_context
 
     ps = params().fresh()
-    result = run_rent_to_own(scenario, ps)
+    result = run_rent_to_own(scenario, ps, sensitivity="no_job")
     verdict = decide(result, ps)
     return build_context(
         result,

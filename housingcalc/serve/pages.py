@@ -172,7 +172,6 @@ def _verdict_context(raw: dict[str, Any], source: str, lang: str) -> dict[str, A
     return {
         "key": report.key,
         "verdict": report.verdict,
-        "risks": report.risks,
         "error": None,
         "error_field": None,
     }

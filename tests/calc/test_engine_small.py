@@ -5,24 +5,24 @@ year: the same loans run alone (small path) and together in one batch of more th
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from housingcalc.calc.loans import Loan, LoanBatch, RateChange, amortize, amortize_yearly
+from housingcalc.calc.loans import (
+    Loan,
+    LoanBatch,
+    RateChange,
+    TermSchedule,
+    amortize,
+    amortize_yearly,
+)
 from housingcalc.calc.loans.engine import SMALL_BATCH
 from tests.calc.test_loans_properties import SETTINGS, loans
 
-TERM_FIELDS = (
-    "opening_balance",
-    "interest",
-    "repayment",
-    "extra_repayment",
-    "fee",
-    "payment",
-    "closing_balance",
-    "n_terms",
-)
+TERM_FIELDS = tuple(f.name for f in dataclasses.fields(TermSchedule))  # with n_terms
 YEAR_FIELDS = ("interest", "closing_balance", "extra_repayment", "n_terms", "payment", "fee")
 
 

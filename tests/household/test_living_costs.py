@@ -5,8 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from housingcalc.calc.household import living_costs, living_costs_path, reference_budget
+from housingcalc.calc.household import (
+    living_costs,
+    living_costs_arrays,
+    living_costs_path,
+    reference_budget,
+)
 from housingcalc.models.household import Household
 from housingcalc.parameters import ParameterSet
 
@@ -143,3 +150,51 @@ def test_living_costs_path_changes_when_a_child_ages(params: ParameterSet) -> No
     p = living_costs_path(h, ["2026-04", "2026-05"], params)
     # the boy turns 4 on 15 Apr 2026: band 1–3 on 1 Apr, 4–6 on 1 May
     assert p["reference_budget"].iloc[0] != p["reference_budget"].iloc[1]
+
+
+_births = st.dates(dt.date(1950, 1, 1), dt.date(2040, 12, 28))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    adults=st.lists(
+        st.tuples(_births, st.sampled_from(["female", "male", None])), min_size=1, max_size=3
+    ),
+    children=st.lists(st.tuples(_births, st.sampled_from(["female", "male", None])), max_size=4),
+    start=st.dates(dt.date(2023, 2, 1), dt.date(2030, 12, 1)),  # SIFO's first value: 2023-02
+    own=st.sampled_from([None, {"monthly": 18_000}, {"items": {"food": 9_000}}]),
+)
+def test_the_path_equals_living_costs_month_by_month(
+    params: ParameterSet,
+    adults: list[tuple[dt.date, str | None]],
+    children: list[tuple[dt.date, str | None]],
+    start: dt.date,
+    own: dict[str, object] | None,
+) -> None:
+    """living_costs_arrays computes each stretch of equal classes once (ages crossing SIFO
+    bands, travel ages, the infant year, the guideline's child bands, rule changes): over 25
+    years it must equal living_costs() called for every month."""
+
+    oldest = min(born for born, _ in adults)
+    assume(all(born > oldest.replace(year=oldest.year + 15) for born, _ in children))
+
+    def person(born: dt.date, sex: str | None) -> dict[str, object]:
+        return {"birth_date": born.isoformat(), **({"sex": sex} if sex else {})}
+
+    h = Household.model_validate(
+        {
+            "adults": [person(*a) for a in adults],
+            "children": [person(*c) for c in children],
+            **({"living_costs": own} if own else {}),
+        }
+    )
+    months = [
+        dt.date(start.year + (start.month - 1 + k) // 12, (start.month - 1 + k) % 12 + 1, 1)
+        for k in range(300)
+    ]
+    got = living_costs_arrays(h, months, params)
+    for j, m in enumerate(months):
+        lc = living_costs(h, m, params)
+        assert got["living_costs"][j] == lc.total, m
+        assert got["reference_budget"][j] == lc.reference_total, m
+        assert got["floor"][j] == lc.floor_total, m

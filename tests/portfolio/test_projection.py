@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import example as hypothesis_example
 from hypothesis import strategies as st
 
 from housingcalc.calc.loans import LoanBatch, amortize_yearly
@@ -19,7 +20,7 @@ from housingcalc.calc.portfolio import (
     project_all,
     sale_years,
 )
-from housingcalc.errors import CollectedErrors
+from housingcalc.errors import CollectedErrors, ScenarioError
 from housingcalc.models.portfolio import PortfolioAssumptions, load_assumptions
 from housingcalc.parameters import ParameterSet, load_parameters
 from housingcalc.registers import frame_from_cells, read_register
@@ -167,6 +168,7 @@ def _check_invariants(pr: Any) -> None:
     reinvest=st.booleans(),
     loan_share=st.sampled_from(["0%", "50%"]),
 )
+@hypothesis_example(share="0%", growth=-3.0, shock="0%", years=15, reinvest=True, loan_share="50%")
 def test_projection_invariants_hold(
     share: str, growth: float, shock: str, years: int, reinvest: bool, loan_share: str
 ) -> None:
@@ -191,7 +193,13 @@ def test_projection_invariants_hold(
     )
     from housingcalc.calc.portfolio import StressSpec
 
-    pr = project(units, a, params, StressSpec("s", price_shock=float(shock[:-1]) / 100))
+    try:
+        pr = project(units, a, params, StressSpec("s", price_shock=float(shock[:-1]) / 100))
+    except ScenarioError as exc:
+        # refused only where prices have fallen so far that the grant and a 50 % loan cover a
+        # new unit's whole price (the assume above is exact only without a loan)
+        assert reinvest and loan_share == "50%" and "nothing limits the number bought" in str(exc)
+        return
     _check_invariants(pr)
 
 
@@ -231,7 +239,6 @@ def _new_units_value(pr: Any, t: int) -> float:
 
 
 def test_reinvestment_refuses_free_units(params: ParameterSet) -> None:
-    from housingcalc.errors import ScenarioError
 
     a = small_assumptions(
         reinvestment={

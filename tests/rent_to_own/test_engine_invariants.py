@@ -1,4 +1,4 @@
-"""Invariants of the rent-to-own engine (calc/rent_to_own.py), on the built-in example and on
+"""Invariants of the rent-to-own engine (calc/rent_to_own/), on the built-in example and on
 variations of it drawn by Hypothesis.
 
 - cash reconciles every month: available + bostøtte = housing cost + saved + spent more, and

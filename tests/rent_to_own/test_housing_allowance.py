@@ -1,5 +1,5 @@
 """Bostøtte on the rent-to-own path: as tenant and as owner, month by month, the "not applied
-for" switch, and the stress-test rule (calc/rent_to_own.py with calc/housing_allowance.py).
+for" switch, and the stress-test rule (calc/rent_to_own/ with calc/housing_allowance.py).
 
 Hand arithmetic uses the packaged 2022 bostøtte values (see tests/household/
 test_allowance_path.py): 4 persons, Drammen (no supplement): ceiling 119 124 a year; own share

@@ -489,7 +489,7 @@ def _chunks(batch: LoanBatch, chunk: int) -> list[tuple[I64, bool, int]]:
     """Loans grouped by (terms per year, kind), cut into runs of at most ``chunk`` loans in
     row order (so period rows are written near-sequentially)."""
     out: list[tuple[I64, bool, int]] = []
-    for tpy in np.unique(batch.terms_per_year):
+    for tpy in sorted(set(batch.terms_per_year.tolist())):  # (np.unique imports numpy.ma)
         for serial in (False, True):
             sel = np.flatnonzero((batch.terms_per_year == tpy) & (batch.serial == serial))
             if sel.size:

@@ -24,7 +24,12 @@ from housingcalc.calc.loans._exact import (
     quantise_rate,
     to_oere,
 )
-from housingcalc.calc.loans.model import MAX_PRINCIPAL, MAX_RATE, MAX_YEARS, TERMS_PER_YEAR_ALLOWED
+from housingcalc.calc.loans.model import (
+    MAX_PRINCIPAL,
+    MAX_RATE,
+    MAX_YEARS,
+    terms_per_year_not_allowed,
+)
 from housingcalc.errors import InputError
 
 
@@ -60,9 +65,7 @@ def _tpy(v: Any) -> np.ndarray:
     a = np.asarray(v)
     if not np.issubdtype(a.dtype, np.integer) or a.dtype == np.bool_:
         raise InputError("terms_per_year", v, "must be one of 1, 2, 4, 12")
-    _first_bad(
-        "terms_per_year", ~np.isin(a, TERMS_PER_YEAR_ALLOWED), a, "must be one of 1, 2, 4, 12"
-    )
+    _first_bad("terms_per_year", terms_per_year_not_allowed(a), a, "must be one of 1, 2, 4, 12")
     return a.astype(np.int64)
 
 

@@ -29,6 +29,15 @@ ExtraMode = Literal["shorten", "reduce_payment"]
 B8 = np.ndarray[tuple[int], np.dtype[np.bool_]]
 
 TERMS_PER_YEAR_ALLOWED = (1, 2, 4, 12)
+
+
+def terms_per_year_not_allowed(tpy: Any) -> Any:
+    """Where ``tpy`` is not one of :data:`TERMS_PER_YEAR_ALLOWED` (``np.isin`` without its
+    first-call cost: it imports ``numpy.ma``, a tenth of ``housingcalc loan``)."""
+    a = np.asarray(tpy)
+    return np.logical_and.reduce([a != v for v in TERMS_PER_YEAR_ALLOWED])
+
+
 MAX_YEARS = 50  # engine limit (start loans: "up to 50 years in special cases")
 MAX_RATE = MAX_RATE_E8 / RATE_SCALE
 MAX_PRINCIPAL = MAX_PRINCIPAL_OERE / OERE_PER_NOK
@@ -284,7 +293,7 @@ class LoanBatch:
         _fail_first("annual_rate", (r < 0) | (r > MAX_RATE_E8), r / RATE_SCALE, rule)
         _fail_first(
             "terms_per_year",
-            ~np.isin(tpy, TERMS_PER_YEAR_ALLOWED),
+            terms_per_year_not_allowed(tpy),
             tpy,
             "must be one of 1, 2, 4, 12",
         )
