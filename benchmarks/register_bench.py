@@ -118,10 +118,19 @@ def _one_process(argv: list[str], runs: int = 1) -> Measurement:
     return Measurement(tuple(walls), peak, "maxrss (whole process)", tuple(cpus))
 
 
+def _high_water_mb() -> float:
+    """This process's resident high-water mark (``VmHWM``, MB); unlike ``ru_maxrss`` it is not
+    inherited from the parent that started the process."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def stages(register: Path, scenario: Path) -> dict[str, dict[str, float]]:
     """The pipeline stage by stage in this process: wall and CPU seconds of each stage and
     the resident-memory high-water mark after it (MB), as ``--stages`` prints it."""
-    import resource
 
     def mark() -> tuple[float, float]:
         return time.perf_counter(), time.process_time()
@@ -132,7 +141,7 @@ def stages(register: Path, scenario: Path) -> dict[str, dict[str, float]]:
     def done(name: str) -> None:
         nonlocal w0, c0
         w, c = mark()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak = _high_water_mb()
         out[name] = {"wall_s": round(w - w0, 3), "cpu_s": round(c - c0, 3), "peak_mb": round(peak)}
         w0, c0 = mark()
 

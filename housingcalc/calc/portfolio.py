@@ -926,6 +926,10 @@ class _LoanYears:
         return out[0], out[1], out[2]
 
 
+#: Loans amortised per call of the loan engine in :func:`_loan_years`.
+_LOAN_BLOCK = 131_072
+
+
 def _loan_years(
     principal: F64,
     rate: F64,
@@ -933,7 +937,8 @@ def _loan_years(
     horizon: int,
     keep: np.ndarray | None = None,
 ) -> _LoanYears:
-    """Amortise every loan at once with the loan engine (:func:`calc.loans.amortize_yearly`).
+    """Amortise every loan with the loan engine (:func:`calc.loans.amortize_yearly`), in blocks
+    of :data:`_LOAN_BLOCK` loans.
 
     The yearly totals are summed in whole øre (exact int64 sums) and then turned into NOK.
     Per-loan rows are kept only for the units ``keep`` (default: every loan), so a register of
@@ -952,33 +957,40 @@ def _loan_years(
         kept = kept[pos[kept] >= 0]
     row = np.full(n, -1, dtype=np.int64)
     row[kept] = np.arange(len(kept))
-    sums: list[F64] = [np.zeros(horizon) for _ in range(3)]
     arrays: list[F64] = [np.zeros((len(kept), horizon)) for _ in range(3)]
     closing_end = np.zeros(n)
-    if len(idx):
-        terms = np.maximum(np.rint(years_left[idx] * 12), 1).astype(np.int64)
-        # two threads: chunks of loans are independent (numpy releases the GIL), so the figures
-        # are the same as with one; the engine's advice for portfolio runs
-        y = amortize_yearly(LoanBatch.from_arrays(principal[idx], rate[idx], terms), workers=2)
+    interest_oere = np.zeros(horizon, dtype=np.int64)
+    closing_oere = np.zeros(horizon, dtype=np.int64)
+    principal_oere = 0
+    terms = np.maximum(np.rint(years_left[idx] * 12), 1).astype(np.int64)
+    # blocks of loans: each loan is amortised on its own, so the blocks' whole-øre sums add up
+    # to the same totals, and the engine's (years × loans) arrays stay a block's size
+    for s in range(0, len(idx), _LOAN_BLOCK):
+        part = idx[s : s + _LOAN_BLOCK]
+        # two threads: chunks of loans are independent (numpy releases the GIL), so the
+        # figures are the same as with one; the engine's advice for portfolio runs
+        y = amortize_yearly(
+            LoanBatch.from_arrays(principal[part], rate[part], terms[s : s + _LOAN_BLOCK]),
+            workers=2,
+        )
         k = min(horizon, y.interest.shape[1])
         # year-major (Y, L) storage: each year's loans are contiguous; int64 øre sums are exact
-        interest_oere = y.interest.T[:k].sum(axis=1)
-        closing_oere = y.closing_balance.T[:k].sum(axis=1)
-        opening_oere = np.concatenate(([y.principal.sum()], closing_oere[:-1]))
-        for out, tot in zip(
-            sums, (interest_oere, opening_oere - closing_oere, closing_oere), strict=True
-        ):
-            np.divide(tot, 100.0, out=out[:k])
-        if k == horizon:
-            closing_end[idx] = y.closing_balance[:, horizon - 1] / 100.0
-        if len(kept):
-            sel = pos[kept]
-            closing = y.closing_balance[sel, :k]
-            opening = np.concatenate((y.principal[sel, None], closing[:, :-1]), axis=1)
+        interest_oere[:k] += y.interest.T[:k].sum(axis=1)
+        closing_oere[:k] += y.closing_balance.T[:k].sum(axis=1)
+        principal_oere += int(y.principal.sum())
+        if y.interest.shape[1] >= horizon:
+            closing_end[part] = y.closing_balance[:, horizon - 1] / 100.0
+        r = row[part]
+        local = np.flatnonzero(r >= 0)
+        if local.size:
+            closing = y.closing_balance[local, :k]
+            opening = np.concatenate((y.principal[local, None], closing[:, :-1]), axis=1)
             for out, src in zip(
-                arrays, (y.interest[sel, :k], opening - closing, closing), strict=True
+                arrays, (y.interest[local, :k], opening - closing, closing), strict=True
             ):
-                np.divide(src, 100.0, out=out[:, :k])
+                out[r[local], :k] = src / 100.0
+    opening_oere = np.concatenate(([principal_oere], closing_oere[:-1]))
+    sums = [tot / 100.0 for tot in (interest_oere, opening_oere - closing_oere, closing_oere)]
     return _LoanYears(sums[0], sums[1], sums[2], row, arrays[0], arrays[1], arrays[2], closing_end)
 
 

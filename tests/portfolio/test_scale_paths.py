@@ -178,7 +178,9 @@ def test_book_sums_block_by_block_equal_one_array_to_the_last_bit(
         np.testing.assert_array_equal(st_.book, whole[st_.sold])
 
 
-def test_loan_rows_kept_for_some_units_and_totals_in_whole_oere() -> None:
+def test_loan_rows_kept_for_some_units_and_totals_in_whole_oere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     rng = np.random.default_rng(7)
     n, horizon = 40, 30
     principal = np.where(rng.random(n) < 0.7, rng.uniform(1e5, 3e6, n).round(2), 0.0)
@@ -191,6 +193,11 @@ def test_loan_rows_kept_for_some_units_and_totals_in_whole_oere() -> None:
         np.testing.assert_array_equal(a_, b_)
     for name in ("interest_sum", "repayment_sum", "closing_sum", "closing_end"):
         np.testing.assert_array_equal(getattr(full, name), getattr(part, name))
+    monkeypatch.setattr(P, "_LOAN_BLOCK", 6)  # the loans amortised six at a time: the same
+    blocks = P._loan_years(principal, rate, years_left, horizon, keep)
+    for name in ("interest_sum", "repayment_sum", "closing_sum", "closing_end", "interest"):
+        np.testing.assert_array_equal(getattr(blocks, name), getattr(part, name))
+    monkeypatch.undo()
     # the totals are the engine's øre summed exactly, then turned into NOK
     idx = np.flatnonzero(principal > 0)
     terms = np.maximum(np.rint(years_left[idx] * 12), 1).astype(np.int64)
