@@ -33,6 +33,7 @@ SECTIONS = {
     "registers": "register_bench",
     "cli": "cli_bench",
     "decision": "decision_bench",
+    "workbook": "workbook_bench",
 }
 
 

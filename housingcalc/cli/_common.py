@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-# typer >= 0.29 vendors click; its usage errors are caught here to print them as one line.
+# typer (>= 0.26) vendors click; its usage errors are caught here to print them as one line.
 from typer._click import exceptions as click_exc
 from typer.core import TyperGroup
 

@@ -72,12 +72,15 @@ def run(
     """Run a rent-to-own scenario and write the household report (HTML, Markdown, JSON) and
     the family's one-page summary (--format family, in nb, en, uk, ar, ti, fa_AF, so)."""
     from housingcalc.overrides import load_scenario_with
-    from housingcalc.reports.family import parse_family_langs
     from housingcalc.reports.household import produce_report
 
     formats = parse_list(fmt, FORMATS, "--format")
     full = [f for f in formats if f != "family"]
-    family_langs = parse_family_langs(lang, templates) if "family" in formats else ()
+    family_langs: tuple[str, ...] = ()
+    if "family" in formats:
+        from housingcalc.reports.family import parse_family_langs
+
+        family_langs = parse_family_langs(lang, templates)
     if full and not family_langs:
         langs = parse_langs(lang)
     elif full:

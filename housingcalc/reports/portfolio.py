@@ -17,8 +17,8 @@ Text comes from the gettext catalogues: the shared ``housingcalc.po`` and this r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from housingcalc.parameters import ResolvedValue
     from housingcalc.reports.i18n import Translator
     from housingcalc.reports.render import Formatter
+    from housingcalc.reports.workbook_units import PendingSheet
 
 __all__ = [
     "Column",
@@ -524,6 +525,8 @@ def _tariff(
 
 
 def _tariff_inputs(res: PortfolioResult, gt: Callable[[str], str]) -> list[Figure]:
+    from housingcalc.calc.tariff import ROUNDING_STEP
+
     tr = res.tariff
     if tr is None:
         return []
@@ -550,6 +553,12 @@ def _tariff_inputs(res: PortfolioResult, gt: Callable[[str], str]) -> list[Figur
             key="tariff_rate",
             label=gt("Tariff, kr per weighted m² a month"),
             value=tr.rate,
+            kind="number",
+        ),
+        Figure(
+            key="tariff_step",
+            label=gt("Tariff: rents rounded to (kr)"),
+            value=ROUNDING_STEP[tr.rounding],
             kind="number",
         ),
     ]
@@ -1098,6 +1107,19 @@ INPUT_NAMES = {
 }
 
 
+def _with_weighted_area(t: Table, gt: Callable[[str], str]) -> Table:
+    """The tariff table as the workbook shows it: a weighted area (area × weight) column
+    after the area (the rate's divisor is its total)."""
+    keys = [c.key for c in t.columns]
+    if "weighted_area_m2" in keys or not {"area_m2", "weight"} <= set(keys):
+        return t
+    j = keys.index("area_m2") + 1
+    a, w = keys.index("area_m2"), keys.index("weight")
+    column = Column(key="weighted_area_m2", label=gt("Weighted area (m²)"), kind="area")
+    rows = [[*row[:j], float(row[a] or 0.0) * float(row[w] or 0.0), *row[j:]] for row in t.rows]
+    return t.model_copy(update={"columns": [*t.columns[:j], column, *t.columns[j:]], "rows": rows})
+
+
 def _with_market(bu: pd.DataFrame, market: pd.Series) -> pd.DataFrame:
     out = bu.copy()
     out.insert(1, "market_value", market)
@@ -1132,7 +1154,8 @@ def write_workbook(
     """Write the Excel workbook: one sheet per table, numbers as numbers with formats.
 
     Written to a temporary file beside ``path`` and renamed into place. ``progress`` is told
-    of each per-unit sheet as it is written (they are what takes time at scale).
+    how far the per-unit sheets have got, every 16 384 rows (they are what takes time at
+    scale).
     """
     import os
     import tempfile
@@ -1142,18 +1165,26 @@ def write_workbook(
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
     os.close(fd)
+    spliced = ""
     try:
         wb = xlsxwriter.Workbook(tmp, {"constant_memory": True, "nan_inf_to_errors": True})
-        _write_sheets(wb, report, per_unit or {}, progress or (lambda _: None))
-        if progress is not None and per_unit:
-            progress("saving the workbook")
+        pending = _write_sheets(wb, report, per_unit or {})
         wb.close()
+        if pending:
+            from housingcalc.reports.workbook_units import splice
+
+            fd, spliced = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
+            os.close(fd)
+            splice(Path(tmp), Path(spliced), pending, progress or (lambda _: None))
+            os.replace(spliced, tmp)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is not
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        if spliced:
+            Path(spliced).unlink(missing_ok=True)
         raise
     return path
 
@@ -1169,8 +1200,11 @@ class _Sheets:
 
     def __init__(self, wb: Any, lang: str) -> None:
         self.wb = wb
-        self.gt = portfolio_translator(lang).gettext
+        from housingcalc.reports.workbook_units import workbook_translator
+
+        self.gt = workbook_translator(lang).gettext
         self.used: set[str] = set()
+        self.pending: list[PendingSheet] = []
         self.bold = wb.add_format(
             {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}
         )
@@ -1191,6 +1225,8 @@ class _Sheets:
         self.bu_cols: dict[str, str] = {}
         #: sheet names taken before the sheet is written (formulas refer to them)
         self.reserved: dict[str, str] = {}
+        #: the per-unit tariff sheet: its name, column letters by key, the frame
+        self.tariff_units: tuple[str, dict[str, str], pd.DataFrame] | None = None
 
     def sheet(self, name: str) -> Any:
         reserved = self.reserved.pop(name, None)
@@ -1255,7 +1291,9 @@ class _Sheets:
         if units is not None and len(units):
             sheet = _sheet_name(gt(TARIFF_UNITS), self.used)
             self.reserved[gt(TARIFF_UNITS)] = sheet
-            cols = {c: _col(j) for j, c in enumerate(units.columns)}
+            from housingcalc.reports.workbook_units import sheet_columns
+
+            cols = {c.key: _col(j) for j, c in enumerate(sheet_columns(TARIFF_UNITS, units))}
             n = len(units)
 
         def column(c: str) -> str:
@@ -1273,18 +1311,8 @@ class _Sheets:
                 if units is not None and "yearly_cost" in cols
                 else None
             ),
-            # Σ area × weight straight from the register columns (LibreOffice 7 reports a
-            # false circular reference for a SUM over the weighted-area formula column whose
-            # neighbour column refers back to the rate)
-            "tariff_weighted_area": (
-                (
-                    f"=SUMPRODUCT('{sheet}'!{cols['area_m2']}2:{cols['area_m2']}{n + 1},"
-                    f"'{sheet}'!{cols['weight']}2:{cols['weight']}{n + 1})",
-                    float((units["area_m2"] * units["weight"]).sum()),
-                )
-                if units is not None and {"area_m2", "weight"} <= cols.keys()
-                else None
-            ),
+            # Σ area × weight: the total of the tariff table's weighted area by class
+            "tariff_weighted_area": self.reserve_tariff_table(report, units),
         }
         names = {
             "tariff_extra_cost": "TariffExtraCost",
@@ -1293,6 +1321,7 @@ class _Sheets:
             "tariff_total_cost": "TariffCost",
             "tariff_weighted_area": "TariffWeightedArea",
             "tariff_rate": "TariffRate",
+            "tariff_step": "TariffStep",
         }
         k = (1.0 - val("tariff_vacancy")) * (1.0 - val("tariff_rent_loss"))
         sources = {
@@ -1304,8 +1333,11 @@ class _Sheets:
             "tariff_rate": gt(
                 "Cost to cover ÷ (12 × (1 − vacancy) × (1 − rent loss)) ÷ weighted area"
             ),
+            "tariff_step": gt("The scenario's tariff.rounding (øre 0.01, krone 1)"),
         }
         for key, name in names.items():
+            if key not in figs:
+                continue
             fig = figs[key]
             v = val(key)
             ws.write_string(row, 0, fig.label)
@@ -1327,50 +1359,142 @@ class _Sheets:
             self.names.add(name)
             row += 1
 
-    def bu_units(self, name: str, frame: pd.DataFrame) -> None:
-        """Per-unit Beregningsutvalget with live formulas: capital = rate × market value,
-        calculated maintenance = MAX(actual, floor × market value), net = the sum."""
-        ws = self.sheet(name)
-        self.bu_sheet = ws.name
-        cols = list(frame.columns)
-        for j, c in enumerate(cols):
-            _text(ws, 0, j, str(c), self.bold)
-            ws.set_column(j, j, 16)
-        ws.freeze_panes(1, 1)
-        ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
-        at = {c: _col(j) for j, c in enumerate(cols)}
-        live = {"CapitalRate", "MaintenanceRate"} <= self.names
-        nok = self.fmts["nok"]
-        data = {c: frame[c].tolist() for c in cols}
-        for i in range(len(frame)):
-            r = i + 2  # the spreadsheet's row
-            for j, c in enumerate(cols):
-                v = data[c][i]
-                if c == "unit_id":
-                    _text(ws, i + 1, j, str(v))
+    def reserve_tariff_table(
+        self, report: PortfolioReport, units: pd.DataFrame | None
+    ) -> tuple[str, float] | None:
+        """Take the name of the tariff-by-class sheet (its total weighted area is the rate's
+        divisor on the Inputs sheet) and remember where the per-unit tariff sheet's columns
+        are, for the class table's COUNTIFS/SUMIFS. Returns the weighted area's formula."""
+        table = next((t for t in report.tariff_tables if t.key == "tariff"), None)
+        if table is None:
+            return None
+        table = _with_weighted_area(table, self.gt)
+        sheet = _sheet_name(table.sheet, self.used)
+        self.reserved[table.sheet] = sheet
+        keys = [c.key for c in table.columns]
+        total_row = 4 + len(table.rows)  # title, note, header, the classes
+        col = _col(keys.index("weighted_area_m2"))
+        cached = sum(float(r[keys.index("weighted_area_m2")] or 0.0) for r in table.rows)
+        self.tariff_units = None
+        if units is not None and len(units) and self.gt(TARIFF_UNITS) in self.reserved:
+            from housingcalc.reports.workbook_units import sheet_columns
+
+            at = {c.key: _col(j) for j, c in enumerate(sheet_columns(TARIFF_UNITS, units))}
+            self.tariff_units = (self.reserved[self.gt(TARIFF_UNITS)], at, units)
+        return f"='{sheet}'!${col}${total_row}", cached
+
+    def tariff_table(self, t: Table) -> None:
+        """The tariff by size class × standard with its working as formulas: units and area
+        counted from the per-unit tariff sheet (COUNTIFS/SUMIFS), weighted area = area ×
+        weight, kr per m² a month = weight × the rate (Inputs), a year = 12 × that, the
+        typical unit's rent = typical area × weight × rate rounded to the step as calc
+        rounds it; a total row whose weighted area is the rate's divisor. A count or area
+        that would differ from calc's own is written as the value."""
+        t = _with_weighted_area(t, self.gt)
+        ws = self.sheet(t.sheet)
+        r0 = self.table_head(ws, t)
+        keys = [c.key for c in t.columns]
+        at = {k: _col(j) for j, k in enumerate(keys)}
+        counts = self.class_counts()
+        for n, row in enumerate(t.rows):
+            i = r0 + 1 + n
+            v = dict(zip(keys, row, strict=True))
+            for j, k in enumerate(keys):
+                value = v[k]
+                if isinstance(value, str):
+                    _text(ws, i, j, value)
                     continue
-                if v is None or v != v:
+                if value is None:
                     continue
-                value = round(float(v), 2)
-                formula = None
-                if live and c == "capital_cost":
-                    formula = f"=CapitalRate*{at['market_value']}{r}"
-                elif live and c == "maintenance_calculated":
-                    formula = (
-                        f"=MAX({at['maintenance_actual']}{r},"
-                        f"MaintenanceRate*{at['market_value']}{r})"
-                    )
-                elif live and c == "net_cost":
-                    formula = (
-                        f"={at['capital_cost']}{r}+{at['maintenance_calculated']}{r}"
-                        f"+{at['other_costs']}{r}-{at['rent_income']}{r}"
-                    )
+                kind = t.columns[j].kind
+                x = round(float(value), 2) if kind == "nok" else float(value)
+                formula = self.class_formula(k, i + 1, at, v, x, counts)
                 if formula is not None:
-                    ws.write_formula(i + 1, j, formula, nok, value)
+                    ws.write_formula(i, j, formula, self.fmts.get(kind), x)
                 else:
-                    ws.write_number(i + 1, j, value, nok)
-        self.bu_rows = len(frame)
-        self.bu_cols = at
+                    ws.write_number(i, j, x, self.fmts.get(kind))
+        i = r0 + 1 + len(t.rows)
+        _text(ws, i, 0, self.gt("Total"), self.total_text)
+        for k in ("units", "area_m2", "weighted_area_m2"):
+            j = keys.index(k)
+            total = sum(float(row[j] or 0.0) for row in t.rows)
+            c = at[k]
+            ws.write_formula(
+                i, j, f"=SUM({c}{r0 + 2}:{c}{i})", self.total_fmts.get(t.columns[j].kind), total
+            )
+        if t.rows:
+            ws.autofilter(r0, 0, r0 + len(t.rows), len(t.columns) - 1)
+
+    def class_counts(self) -> dict[tuple[str, str], tuple[int, float]] | None:
+        """Units and area by size class × standard on the per-unit tariff sheet, or None
+        where COUNTIFS could not count them: no such sheet, or class names a criterion would
+        misread (matched without case; * ? ~ < > = are operators)."""
+        if self.tariff_units is None:
+            return None
+        frame = self.tariff_units[2]
+        grouped = frame.groupby(["size_class", "standard"])["area_m2"].agg(["size", "sum"])
+        counts = {
+            (str(a), str(b)): (int(n), float(v))
+            for (a, b), n, v in zip(grouped.index, grouped["size"], grouped["sum"], strict=True)
+        }
+        names = {x for pair in counts for x in pair}
+        if not all(re.fullmatch(r"[\w .,()/'-]+", x) for x in names):
+            return None
+        if len({(a.lower(), b.lower()) for a, b in counts}) != len(counts):
+            return None
+        return counts
+
+    def class_formula(
+        self,
+        key: str,
+        r: int,
+        at: dict[str, str],
+        row: dict[str, Cell],
+        value: float,
+        counts: dict[tuple[str, str], tuple[int, float]] | None,
+    ) -> str | None:
+        """The formula of one cell of the tariff table (spreadsheet row ``r``), or None."""
+        rate = "TariffRate" in self.names
+        if key in ("units", "area_m2"):
+            if counts is None or self.tariff_units is None:
+                return None
+            sheet, uat, frame = self.tariff_units
+            last = len(frame) + 1
+
+            def rng(c: str) -> str:
+                return f"'{sheet}'!${uat[c]}$2:${uat[c]}${last}"
+
+            crit = f"{rng('size_class')},$A{r},{rng('standard')},$B{r}"
+            n, area = counts.get((str(row["size_class"]), str(row["standard"])), (0, 0.0))
+            if key == "units":
+                return f"=COUNTIFS({crit})" if n == int(value) else None
+            close = abs(area - value) <= 1e-6 * max(1.0, abs(value))
+            return f"=SUMIFS({rng('area_m2')},{crit})" if close else None
+        if key == "weighted_area_m2":
+            return f"={at['area_m2']}{r}*{at['weight']}{r}"
+        if key == "kr_per_m2_month" and rate:
+            return f"={at['weight']}{r}*TariffRate"
+        if key == "kr_per_m2_year" and rate:
+            return f"=12*{at['kr_per_m2_month']}{r}"
+        if key == "typical_rent_monthly" and rate and "TariffStep" in self.names:
+            return (
+                f"=ROUND({at['typical_area_m2']}{r}*{at['weight']}{r}*TariffRate"
+                "/TariffStep,0)*TariffStep"
+            )
+        return None
+
+    def table_head(self, ws: Any, t: Table) -> int:
+        """Title, note, header row (frozen) and widths; the header's row index."""
+        _text(ws, 0, 0, t.title, self.title)
+        if t.note:
+            _text(ws, 1, 0, t.note, self.note)
+        r0 = 2
+        for j, c in enumerate(t.columns):
+            _text(ws, r0, j, c.label, self.bold)
+            width = 34 if c.kind == "text" and j == 0 else max(12, min(30, len(c.label) + 2))
+            ws.set_column(j, j, width)
+        ws.freeze_panes(r0 + 1, 1)
+        return r0
 
     def cost_table(self, t: Table) -> None:
         """The Beregningsutvalget lines with formulas where calc's line is that arithmetic
@@ -1465,15 +1589,7 @@ class _Sheets:
 
     def table(self, t: Table) -> None:
         ws = self.sheet(t.sheet)
-        _text(ws, 0, 0, t.title, self.title)
-        if t.note:
-            _text(ws, 1, 0, t.note, self.note)
-        r0 = 2
-        for j, c in enumerate(t.columns):
-            _text(ws, r0, j, c.label, self.bold)
-            width = 34 if c.kind == "text" and j == 0 else max(12, min(30, len(c.label) + 2))
-            ws.set_column(j, j, width)
-        ws.freeze_panes(r0 + 1, 1)
+        r0 = self.table_head(ws, t)
         rows = [*t.rows, *([t.total] if t.total is not None else [])]
         for n, row in enumerate(rows):
             i = r0 + 1 + n
@@ -1552,60 +1668,31 @@ class _Sheets:
             _text(ws, r, 0, line, self.note)
             r += 1
 
-    def frame(self, name: str, frame: pd.DataFrame) -> None:
-        """A per-unit table: one row per unit, numbers as numbers."""
-        import numpy as np
+    def unit_sheet(self, key: str, frame: pd.DataFrame) -> PendingSheet:
+        """A per-unit sheet as the column spec says (``templates/workbook/unit_columns.csv``):
+        translated headers, widths and number formats, frozen header row and first column,
+        autofilter. The rows are spliced in after the workbook is closed
+        (:func:`housingcalc.reports.workbook_units.splice`); a spec formula is used where every
+        defined name it needs is on the Inputs sheet and every column it refers to is here."""
+        from housingcalc.reports.workbook_units import PendingSheet, formula_names, sheet_columns
 
-        ws = self.sheet(name)
-        cols = list(frame.columns)
-        writers: list[tuple[int, list[Any], Any, Any]] = []
+        ws = self.sheet(self.gt(key))
+        cols = sheet_columns(key, frame)
+        ws.set_row(0, 45)  # room for a header wrapped on three lines
         for j, c in enumerate(cols):
-            _text(ws, 0, j, str(c), self.bold)
-            ws.set_column(j, j, 14)
-            kind = frame[c].dtype.kind
-            if kind in "fiu":
-                fmt = self.fmts["area" if c.endswith("_m2") else "pct" if "rate" in c else "nok"]
-                values = frame[c].astype("float64")
-                data = values.where(np.isfinite(values), None).tolist()
-                writers.append((j, data, ws.write_number, fmt))
-            elif kind == "b":
-                writers.append((j, frame[c].tolist(), ws.write_boolean, None))
-            else:
-                text = [None if v is None or v != v else str(v) for v in frame[c].tolist()]
-                writers.append((j, text, partial(_text, ws), None))
+            _text(ws, 0, j, self.gt(c.header), self.bold)
+            ws.set_column(j, j, c.width, self.fmts.get(c.kind))
         ws.freeze_panes(1, 1)
-        live = self.tariff_formulas(name, cols)
-        for i in range(len(frame)):
-            for j, data, write, fmt in writers:
-                v = data[i]
-                if v is not None:
-                    f = live.get(j)
-                    if f is not None:
-                        ws.write_formula(i + 1, j, f(i + 2), fmt, v)
-                    else:
-                        write(i + 1, j, v, fmt)
-
-    def tariff_formulas(self, name: str, cols: list[str]) -> dict[int, Callable[[int], str]]:
-        """On the per-unit tariff sheet: weighted area = area × weight, rent a month =
-        weighted area × the rate (calc rounds each rent down or up to the øre so that the
-        rents sum to the cost exactly, so the formula differs from the cached rent by less
-        than one øre), a year = 12 × the month, the gaps = tariff − current."""
-        if name != self.gt(TARIFF_UNITS) or "TariffRate" not in self.names:
-            return {}
-        at = {c: _col(j) for j, c in enumerate(cols)}
-        out: dict[str, Callable[[int], str]] = {}
-        if {"area_m2", "weight"} <= at.keys():
-            out["weighted_area_m2"] = lambda r: f"={at['area_m2']}{r}*{at['weight']}{r}"
-        if "weighted_area_m2" in at:
-            out["tariff_rent_monthly"] = lambda r: f"={at['weighted_area_m2']}{r}*TariffRate"
-        if "tariff_rent_monthly" in at:
-            rent = at["tariff_rent_monthly"]
-            out["tariff_rent_yearly"] = lambda r: f"=12*{rent}{r}"
-            if "current_rent_monthly" in at:
-                cur = at["current_rent_monthly"]
-                out["gap_monthly"] = lambda r: f"={rent}{r}-{cur}{r}"
-                out["gap_yearly"] = lambda r: f"=12*({rent}{r}-{cur}{r})"
-        return {cols.index(c): f for c, f in out.items() if c in cols}
+        ws.autofilter(0, 0, max(len(frame), 1), len(cols) - 1)
+        present = {c.key for c in cols}
+        formulas = {
+            c.key: c.formula
+            for c in cols
+            if c.formula and formula_names(c.formula) <= self.names and set(c.refs()) <= present
+        }
+        pending = PendingSheet(ws.name, frame, cols, formulas)
+        self.pending.append(pending)
+        return pending
 
     def assumptions(self, report: PortfolioReport) -> None:
         gt = self.gt
@@ -1669,15 +1756,15 @@ def _write_sheets(
     wb: Any,
     report: PortfolioReport,
     per_unit: dict[str, pd.DataFrame],
-    progress: Callable[[str], None],
-) -> None:
+) -> list[PendingSheet]:
+    """Every sheet; the per-unit sheets without their rows, which are returned to be spliced."""
     w = _Sheets(wb, report.lang)
     w.report = report
     w.summary(report)
     w.inputs(report, per_unit)
     if BU_UNITS in per_unit:  # before the lines that sum it
-        progress(f"sheet {w.gt(BU_UNITS)!r}: {len(per_unit[BU_UNITS])} rows")
-        w.bu_units(w.gt(BU_UNITS), per_unit[BU_UNITS])
+        bu = w.unit_sheet(BU_UNITS, per_unit[BU_UNITS])
+        w.bu_sheet, w.bu_rows, w.bu_cols = bu.name, len(bu.frame), bu.letters
     tables = list(report.valuation_tables)
     if report.cost_table is not None:
         tables.append(
@@ -1692,12 +1779,13 @@ def _write_sheets(
     for t in tables:
         if t.key == "cost":
             w.cost_table(t)
+        elif t.key == "tariff":
+            w.tariff_table(t)
         else:
             w.table(t)
     for name, frame in per_unit.items():
         if name != BU_UNITS:
-            progress(f"sheet {w.gt(name)!r}: {len(frame)} rows")
-            w.frame(w.gt(name), frame)
+            w.unit_sheet(name, frame)
     w.assumptions(report)
     for t in report.assumption_tables:
         w.table(t)
@@ -1707,3 +1795,4 @@ def _write_sheets(
         [*report.defaults, *report.register_notes],
     )
     w.sources(report)
+    return w.pending

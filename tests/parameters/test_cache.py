@@ -84,3 +84,24 @@ def test_off_or_unwritable_means_no_cache(
     monkeypatch.setenv("HOUSINGCALC_CACHE_DIR", str(blocker / "cache"))  # cannot be made
     assert cache.parameters(folder, _counting(calls)).keys() == _read_packaged(folder).keys()
     assert len(calls) == 3
+
+
+def test_a_message_catalogue_is_kept_and_read_again_when_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from housingcalc.reports import i18n
+
+    monkeypatch.setenv("HOUSINGCALC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("HOUSINGCALC_NO_CACHE", raising=False)
+    po = tmp_path / "housingcalc.po"
+    po.write_text('msgid "Rent"\nmsgstr "Husleie"\n', "utf-8")
+    first = i18n._load(po)[0]
+    assert first == {"Rent": "Husleie"}
+    assert len(list((tmp_path / "cache").glob("catalogue-*.pickle"))) == 1
+    i18n._catalogue.cache_clear()  # a new process: read from the cache folder
+    assert i18n._load(po)[0] == first
+    po.write_text('msgid "Rent"\nmsgstr "Leie"\n', "utf-8")
+    st = po.stat()
+    os.utime(po, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert i18n._load(po)[0] == {"Rent": "Leie"}
+    assert len(list((tmp_path / "cache").glob("catalogue-*.pickle"))) == 1  # the old one gone
