@@ -490,9 +490,14 @@ def _read_csv(path: Path, source: str) -> _Raw:
         raise _no_header(source, "lines")
     header = next(csv.reader([head[header_line]], delimiter=sep))
     mapping, ignored = _map_header(header, source)
-    # pandas parses bytes fastest; anything but plain UTF-8 (a BOM, UTF-16, cp1252) is handed
-    # over as the UTF-8 of the text the one reader decoded
-    payload = data if encoding == "UTF-8" else text.encode("utf-8")
+    # pandas parses a file it opens itself fastest (about 1.6× faster than from an in-memory
+    # buffer); plain UTF-8 is the file's own bytes, anything else (a BOM, UTF-16, cp1252) is
+    # handed over as the UTF-8 of the text the one reader decoded
+    payload = None if encoding == "UTF-8" else text.encode("utf-8")
+
+    def csv_input() -> Any:
+        return path if payload is None else io.BytesIO(payload)
+
     options: dict[str, Any] = {
         "encoding": "utf-8",
         "sep": sep,
@@ -508,7 +513,7 @@ def _read_csv(path: Path, source: str) -> _Raw:
     try:
         # types inferred by the C engine (asking for str is twice as slow); text columns that
         # came out as numbers (ids like 0012) are read again below as text
-        frame = pd.read_csv(io.BytesIO(payload), usecols=sorted(mapping), **options)
+        frame = pd.read_csv(csv_input(), usecols=sorted(mapping), **options)
         texts = [
             p
             for p, n in mapping.items()
@@ -517,7 +522,7 @@ def _read_csv(path: Path, source: str) -> _Raw:
             and bool(frame[p].notna().any())
         ]
         if texts:
-            again = pd.read_csv(io.BytesIO(payload), usecols=texts, dtype=str, **options)
+            again = pd.read_csv(csv_input(), usecols=texts, dtype=str, **options)
             for p in texts:
                 frame[p] = again[p]
     except pd.errors.EmptyDataError:  # a header and nothing below it
@@ -855,11 +860,12 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     import numpy as np
     import pandas as pd
 
+    if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:  # typed at parse time
+        typed = s.to_numpy(dtype=np.float64, copy=True)
+        inf = np.isinf(typed)  # the only bad cells of a number column (blank is NaN)
+        typed[inf] = np.nan
+        return pd.Series(typed, index=s.index), pd.Series(inf, index=s.index)
     blank = _blank(s)
-    if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:
-        values = s.astype("float64")
-        bad = ~blank & ~np.isfinite(values.fillna(0.0))
-        return values.where(~bad), bad
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
         odd = pd.Series(False, index=s.index)
         values = pd.to_numeric(s.where(~blank, None), errors="coerce").astype("float64")
@@ -890,7 +896,10 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         return out.where(~implausible), implausible
     out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
-        text = s.where(~blank, None)
+        iso, ok = _iso_dates(s)  # the plain YYYY-MM-DD cells; the rest below as before
+        out = pd.Series(iso, index=s.index)
+        rest = ~ok & ~blank.to_numpy(bool)
+        text = s.where(rest, None) if rest.any() else pd.Series(None, index=s.index)
     else:
         is_stamp = s.map(type).isin([dt.date, dt.datetime, pd.Timestamp])
         if is_stamp.any():
@@ -924,6 +933,54 @@ def _to_date(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out.where(~implausible), bad | implausible
 
 
+def _iso_dates(s: pd.Series) -> tuple[Any, Any]:
+    """The cells written exactly ``YYYY-MM-DD`` with a real month and day, as dates:
+    ``(datetime64[s] values, bool mask)``, read from the column's Arrow buffers with numpy
+    (no per-cell parsing). Other cells (mask False) are left to :func:`pandas.to_datetime`;
+    only Arrow-backed text columns take this path. On the cells it reads it equals
+    ``pandas.to_datetime(format="%Y-%m-%d")``."""
+    import numpy as np
+
+    n = len(s)
+    values = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    ok = np.zeros(n, dtype=bool)
+    if not n or getattr(s.dtype, "storage", None) != "pyarrow":
+        return values, ok
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    arr = pa.chunked_array(pa.array(s.array)).combine_chunks().cast(pa.large_string())
+    _, offsets_buf, data_buf = arr.buffers()
+    if data_buf is None:
+        return values, ok
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset : arr.offset + n + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    present = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    rows = np.flatnonzero(present & (np.diff(offsets) == 10))
+    if not rows.size:
+        return values, ok
+    starts = offsets[rows]
+    # the ten characters as ten byte columns; a digit's value as uint8 (other bytes wrap > 9)
+    raw = [data[starts + k] for k in range(10)]
+    ch = [c - np.uint8(ord("0")) for c in raw]
+    shaped = (raw[4] == ord("-")) & (raw[7] == ord("-"))
+    for k in (0, 1, 2, 3, 5, 6, 8, 9):
+        shaped &= ch[k] <= 9
+    d = [c.astype(np.int64) for c in ch]
+    year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]
+    month = d[5] * 10 + d[6]
+    day = d[8] * 10 + d[9]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    days_in = month_days[np.clip(month, 1, 12) - 1] + ((month == 2) & leap)
+    good = shaped & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days_in)
+    months = (year - 1970) * 12 + np.where(good, month, 1) - 1
+    dates = months.astype("datetime64[M]").astype("datetime64[D]") + (np.where(good, day, 1) - 1)
+    values[rows] = dates.astype("datetime64[s]")
+    ok[rows] = good
+    values[~ok] = np.datetime64("NaT")
+    return values, ok
+
+
 def _per_unique(s: pd.Series, fn: Any) -> pd.Series:
     """``s.map(fn)`` computed once per distinct value (missing values stay None)."""
     import numpy as np
@@ -943,11 +1000,39 @@ def _as_text(v: object) -> str | None:
     return text or None
 
 
+def _plain_ends(s: pd.Series) -> bool:
+    """True if every cell of an Arrow-backed text column is missing or starts and ends with a
+    visible ASCII character (so stripping whitespace changes nothing and no cell is empty);
+    read from the first and last byte of each cell in the Arrow buffers."""
+    import numpy as np
+
+    if getattr(s.dtype, "storage", None) != "pyarrow" or not len(s):
+        return False
+    import pyarrow as pa
+
+    arr = pa.chunked_array(pa.array(s.array)).combine_chunks().cast(pa.large_string())
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset : arr.offset + len(s) + 1]
+    present = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    if not present.any():
+        return True
+    if data_buf is None:
+        return False
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    start, end = offsets[:-1][present], offsets[1:][present]
+    if (end <= start).any():
+        return False
+    first, last = data[start], data[end - 1]
+    return bool(((first > 0x20) & (first < 0x7F) & (last > 0x20) & (last < 0x7F)).all())
+
+
 def _to_text(s: pd.Series) -> pd.Series:
     """Text cells, stripped; blank cells become None. A whole-number cell 1001.0 → '1001'."""
     import pandas as pd
 
     if isinstance(s.dtype, pd.StringDtype):  # CSV: already text; stays str (blank → NaN)
+        if _plain_ends(s):  # nothing to strip, no empty cell: the column as it is
+            return s
         t = s.str.strip()
         return t.where(t != "")
     return _per_unique(s, _as_text)  # spreadsheet cells of mixed types
@@ -1092,25 +1177,30 @@ class _Errors:
 
 
 def _check_range(errors: _Errors, spec: ColumnSpec, values: pd.Series, raw: pd.Series) -> None:
+    """The column's range rules, compared on the numpy values (an empty cell breaks none); a
+    mask is made a Series only when some cell breaks the rule."""
+    import numpy as np
+    import pandas as pd
+
+    v = values.to_numpy(dtype=np.float64)
+
+    def add(mask: Any, why: str) -> None:
+        if mask.any():
+            errors.add(pd.Series(mask, index=values.index), spec.name, raw, why)
+
     if spec.minimum is not None:
-        low = values <= spec.minimum if spec.exclusive_minimum else values < spec.minimum
-        errors.add(low.fillna(False), spec.name, raw, _describe_range(spec))
+        add(
+            v <= spec.minimum if spec.exclusive_minimum else v < spec.minimum, _describe_range(spec)
+        )
     if spec.maximum is None and spec.kind == "number":  # NOK amounts: the plausible maximum
         from housingcalc.limits import MAX_AMOUNT
 
-        errors.add(
-            (values > MAX_AMOUNT).fillna(False),
-            spec.name,
-            raw,
+        add(
+            v > MAX_AMOUNT,
             f"above the plausible maximum of {MAX_AMOUNT:,.0f} NOK".replace(",", " "),
         )
     if spec.maximum is not None:
-        errors.add(
-            (values > spec.maximum).fillna(False),
-            spec.name,
-            raw,
-            _describe_range(spec) + " (implausible value)",
-        )
+        add(v > spec.maximum, _describe_range(spec) + " (implausible value)")
 
 
 def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
@@ -1149,16 +1239,35 @@ def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
             )
             out[spec.name] = values
         elif spec.kind == "enum":
-            text = _to_text(col)
-            lookup = _ENUM_LOOKUP[spec.name]
-            mapped = _per_unique(text, lambda v, lookup=lookup: lookup.get(_fold(v)))
-            bad = text.notna() & mapped.isna()
+            mapped, bad = _enum(col, _ENUM_LOOKUP[spec.name])
             errors.add(bad, spec.name, col, "must be one of " + ", ".join(spec.choices))
-            out[spec.name] = mapped.astype(object).where(mapped.notna(), None)
+            out[spec.name] = mapped
         else:
             out[spec.name] = _to_text(col)
     frame = pd.DataFrame(out, index=src.index)
     return frame
+
+
+def _enum(col: pd.Series, lookup: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
+    """Coded cells → canonical values (object, None where blank or unknown), and the mask of
+    cells that are not blank but not an accepted spelling; worked out once per distinct cell
+    (the cell as text: :func:`_as_text`, then :func:`_fold`)."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    texts = [_as_text(u) for u in uniques]
+    mapped = np.array(
+        [None if t is None else lookup.get(_fold(t)) for t in texts] + [None], dtype=object
+    )
+    unknown = np.array(
+        [t is not None and m is None for t, m in zip(texts, mapped, strict=False)] + [False]
+    )
+    at = np.where(codes < 0, len(uniques), codes)
+    return (
+        pd.Series(mapped[at], index=col.index, dtype=object),
+        pd.Series(unknown[at], index=col.index, dtype=bool),
+    )
 
 
 def _convert_percent(
@@ -1199,6 +1308,22 @@ def _convert_percent(
     return (values / 100.0).where(~ambiguous)
 
 
+def _all_distinct(s: pd.Series) -> bool:
+    """True if no two cells of an Arrow-backed text column are equal; False when there are or
+    when not sure (then the caller looks for the duplicates). Sorted and compared with the
+    neighbour, which at a million distinct ids is several times faster than hashing them."""
+    if getattr(s.dtype, "storage", None) != "pyarrow":
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    arr = pa.chunked_array(pa.array(s.array)).drop_null()
+    if len(arr) < 2:
+        return True
+    ordered = arr.take(pc.sort_indices(arr))
+    return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
+
+
 def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> None:
     """Rules across rows and columns.
 
@@ -1215,7 +1340,10 @@ def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> N
 
     ids = frame["unit_id"]
     errors.add(ids.isna(), "unit_id", shown("unit_id"), "required (every unit needs an id)")
-    dup = ids.duplicated(keep="first") & ids.notna()
+    if _all_distinct(ids):
+        dup = pd.Series(False, index=ids.index)
+    else:
+        dup = ids.duplicated(keep="first") & ids.notna()
     if dup.any():
         first_row = pd.Series(frame.index, index=frame.index).groupby(ids).transform("first")
         why = "duplicate of row " + first_row.astype("Int64").astype(str)
@@ -1270,8 +1398,22 @@ def frame_from_cells(
     return _validate(_Raw(cells, tuple(provided or cells.columns), extra), source)
 
 
+def _blank_rows(frame: pd.DataFrame) -> pd.Series | None:
+    """Rows with every cell blank (None when there are no columns). Only the rows whose first
+    cell is blank are looked at across the other columns."""
+    import numpy as np
+
+    if not len(frame.columns):
+        return None
+    out = _blank(frame.iloc[:, 0])
+    if bool(out.any()):
+        rows = np.flatnonzero(out.to_numpy(bool))
+        out.iloc[rows] = frame.iloc[rows].apply(_blank).all(axis=1).to_numpy(bool)
+    return out
+
+
 def _validate(raw: _Raw, source: str) -> Register:
-    blank_rows = raw.frame.apply(_blank).all(axis=1) if len(raw.frame.columns) else None
+    blank_rows = _blank_rows(raw.frame)
     if blank_rows is not None and bool(blank_rows.any()):
         keep = ~blank_rows
         loader = raw.text_loader

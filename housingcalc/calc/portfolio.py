@@ -157,21 +157,57 @@ def grant_repayable(amount: F64, full_years: F64, rate: F64, period: F64, small:
     ).reshape(shape)
 
 
+def _whole_months_at(dates: np.ndarray, at: dt.date) -> F64:
+    """:func:`whole_months` from each date (``datetime64``) to ``at``, as float64 with NaN
+    for an empty date, on numpy arrays (no per-unit Python)."""
+    d = dates.astype("datetime64[D]")
+    empty = np.isnat(d)
+    month_start = d.astype("datetime64[M]")
+    year = d.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = month_start.astype(np.int64) % 12 + 1
+    day = (d - month_start).astype(np.int64) + 1
+    months = (at.year - year) * 12 + (at.month - month) - (at.day < day)
+    return np.where(empty, np.nan, months.astype(np.float64))
+
+
+def _lookup(s: pd.Series, table: Any) -> F64:
+    """``s.map(table)`` as float64 (NaN where absent), looked up once per distinct value."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    values = [table.get(u) for u in uniques]
+    found = np.array([np.nan if v is None else float(v) for v in values] + [np.nan])
+    return np.asarray(found[np.where(codes < 0, len(uniques), codes)], dtype=np.float64)
+
+
 class _Defaults:
     def __init__(self) -> None:
         self.items: list[DefaultApplied] = []
 
-    def fill(
-        self, frame: pd.DataFrame, column: str, mask: pd.Series, values: Any, rule: str
+    def _count(self, column: str, mask: np.ndarray, rule: str) -> bool:
+        n = int(np.count_nonzero(mask))
+        if n:
+            self.items.append(DefaultApplied(column, n, rule))
+        return n > 0
+
+    def number(self, values: F64, column: str, mask: np.ndarray, fill: Any, rule: str) -> None:
+        """Fill ``values[mask]`` (in place) with ``fill`` (a number or an array)."""
+        if self._count(column, mask, rule):
+            values[mask] = fill[mask] if isinstance(fill, np.ndarray) else fill
+
+    def dates(
+        self, values: np.ndarray, column: str, mask: np.ndarray, fill: Any, rule: str
     ) -> None:
-        n = int(mask.sum())
-        if n == 0:
-            return
-        if isinstance(values, pd.Series):
-            frame.loc[mask, column] = values[mask]
-        else:
-            frame.loc[mask, column] = values
-        self.items.append(DefaultApplied(column, n, rule))
+        if self._count(column, mask, rule):
+            values[mask] = fill[mask]
+
+    def text(
+        self, values: pd.Series, column: str, mask: np.ndarray, fill: Any, rule: str
+    ) -> pd.Series:
+        """``values`` with ``fill`` (a text, or one per unit) where ``mask``; dtype kept."""
+        if not self._count(column, mask, rule):
+            return values
+        out = values.copy()
+        out.loc[mask] = fill[mask] if isinstance(fill, (pd.Series, np.ndarray)) else fill
+        return out
 
 
 def complete_register(
@@ -186,122 +222,134 @@ def complete_register(
     Raises :class:`CollectedErrors` (row, column, reason) for rows a default cannot fix (a
     market value with no kr/m² for the district, an acquisition after the valuation date).
     Every default applied is counted in :attr:`Units.defaults`.
+
+    Works on one numpy array per column (text columns stay pandas columns of their dtype);
+    the frame is assembled once at the end.
     """
     at = assumptions.valuation_date
     d = assumptions.defaults
-    f = frame.copy()
+    index = frame.index
     filled = _Defaults()
     errors: list[tuple[int, str]] = []
 
-    def err(mask: pd.Series, text: str) -> None:
-        rows = mask.index[mask.to_numpy()]
-        errors.extend((int(r), f"row {r}, {text}") for r in rows)
+    def err(mask: np.ndarray, text: str) -> None:
+        errors.extend((int(r), f"row {r}, {text}") for r in index[mask])
 
-    empty = f["tenure"].isna()
-    filled.fill(f, "tenure", empty, "owned", "owned")
-    owned = (f["tenure"] == "owned").to_numpy()
-    own = pd.Series(owned, index=f.index)
-    rented = ~own
-    filled.fill(f, "status", f["status"].isna(), "let", "let")
-    filled.fill(
-        f,
+    def number(column: str) -> F64:
+        return frame[column].to_numpy(np.float64, copy=True)
+
+    cols: dict[str, Any] = {c: frame[c] for c in frame.columns}
+    tenure = filled.text(
+        frame["tenure"], "tenure", frame["tenure"].isna().to_numpy(), "owned", "owned"
+    )
+    owned = (tenure == "owned").to_numpy(bool)
+    rented = ~owned
+    status = filled.text(frame["status"], "status", frame["status"].isna().to_numpy(), "let", "let")
+    standard = filled.text(
+        frame["standard"],
         "standard",
-        f["standard"].isna(),
+        frame["standard"].isna().to_numpy(),
         d.standard,
         f"the scenario's default standard {d.standard!r}",
     )
-    filled.fill(
-        f,
+    area = number("area_m2")
+    size_class = filled.text(
+        frame["size_class"],
         "size_class",
-        f["size_class"].isna(),
-        _size_class(f["area_m2"], d.size_bands),
+        frame["size_class"].isna().to_numpy(),
+        _size_class(frame["area_m2"], d.size_bands),
         "from area_m2 by the size bands "
         + ", ".join(
             f"{b.name} ≤ {b.max_area_m2:g} m²" if b.max_area_m2 else b.name for b in d.size_bands
         ),
     )
-    f["district"] = f["district"].where(f["district"].notna(), "")
-    f["address"] = f["address"].where(f["address"].notna(), "")
+    district = frame["district"].where(frame["district"].notna(), "")
+    address = frame["address"].where(frame["address"].notna(), "")
 
-    future = f["acquired"].notna() & (f["acquired"] > pd.Timestamp(at))
-    err(future, f"acquired: after the valuation date {at.isoformat()}")
-    future = f["grant_date"].notna() & (f["grant_date"] > pd.Timestamp(at))
-    err(future, f"grant_date: after the valuation date {at.isoformat()}")
+    acquired = frame["acquired"].to_numpy("datetime64[s]")
+    grant_date = frame["grant_date"].to_numpy("datetime64[s]", copy=True)
+    at64 = np.datetime64(at, "s")
+    err(acquired > at64, f"acquired: after the valuation date {at.isoformat()}")
+    err(grant_date > at64, f"grant_date: after the valuation date {at.isoformat()}")
 
     # book value: cost less straight-line depreciation over the accounting life
     life = params.number(DEPRECIATION_LIFE, at)
-    months = whole_months(f["acquired"], at).astype("float64")
-    f["years_held"] = (months / 12.0).where(f["acquired"].notna())
+    years_held = _whole_months_at(acquired, at) / 12.0
     land = d.land_share
-    cost = f["acquisition_cost"]
-    derived = cost * (land + (1 - land) * np.maximum(0.0, 1.0 - f["years_held"] / life))
-    filled.fill(
-        f,
+    cost_given = number("acquisition_cost")
+    book = number("book_value")
+    derived = cost_given * (land + (1 - land) * np.maximum(0.0, 1.0 - years_held / life))
+    filled.number(
+        book,
         "book_value",
-        own & f["book_value"].isna() & derived.notna(),
+        owned & np.isnan(book) & ~np.isnan(derived),
         derived,
         f"acquisition_cost less straight-line depreciation over {life:g} years "
         f"(whole months held; land share {land:.0%} not depreciated)",
     )
 
     # market value: area × kr/m² of the district
-    price = f["district"].map(assumptions.market.price_per_m2).astype("float64")
+    price = _lookup(district, assumptions.market.price_per_m2)
     if assumptions.market.default_price_per_m2 is not None:
-        price = price.fillna(assumptions.market.default_price_per_m2)
-    need = own & f["market_value"].isna()
-    no_price = need & price.isna()
+        price[np.isnan(price)] = assumptions.market.default_price_per_m2
+    market = number("market_value")
+    need = owned & np.isnan(market)
+    no_price = need & np.isnan(price)
     if no_price.any():
-        for district, rows in f[no_price].groupby("district").groups.items():
-            mask = pd.Series(f.index.isin(rows), index=f.index)
-            name = district or "(empty)"
+        where = district.to_numpy(dtype=object)
+        for name in sorted(set(where[no_price].tolist())):
             err(
-                mask,
-                f"market_value: empty, and district {name!r} has no kr/m² in the scenario "
-                "(market.price_per_m2) and there is no market.default_price_per_m2",
+                no_price & (where == name),
+                f"market_value: empty, and district {name or '(empty)'!r} has no kr/m² in the "
+                "scenario (market.price_per_m2) and there is no market.default_price_per_m2",
             )
-    filled.fill(
-        f,
+    filled.number(
+        market,
         "market_value",
-        need & price.notna(),
-        f["area_m2"] * price,
+        need & ~np.isnan(price),
+        area * price,
         "area_m2 × the scenario's kr/m² for the district",
     )
 
     # units not owned carry no values
-    for col in ("book_value", "market_value", "acquisition_cost", "grant_amount", "loan_balance"):
-        f.loc[rented, col] = f.loc[rented, col].fillna(0.0)
+    cost = cost_given.copy()
+    grant = number("grant_amount")
+    loan = number("loan_balance")
+    for values in (book, market, cost, grant, loan):
+        values[rented & np.isnan(values)] = 0.0
 
     # grants
-    filled.fill(f, "grant_amount", f["grant_amount"].isna(), 0.0, "0 (no grant)")
-    has_grant = f["grant_amount"] > 0
-    filled.fill(
-        f,
+    filled.number(grant, "grant_amount", np.isnan(grant), 0.0, "0 (no grant)")
+    has_grant = grant > 0
+    filled.dates(
+        grant_date,
         "grant_date",
-        has_grant & f["grant_date"].isna() & f["acquired"].notna(),
-        f["acquired"],
+        has_grant & np.isnat(grant_date) & ~np.isnat(acquired),
+        acquired,
         "the acquired date",
     )
     per_m2_start = rule_commitment_dates(params)["2018"]
-    rule_from_date = pd.Series(
-        np.where(f["grant_date"] < pd.Timestamp(per_m2_start), "pre2018", "2018"),
-        index=f.index,
-        dtype=object,
-    )
-    filled.fill(
-        f,
+    rule_from_date = np.where(
+        grant_date < np.datetime64(per_m2_start, "s"), "pre2018", "2018"
+    ).astype(object)
+    grant_rule = filled.text(
+        frame["grant_rule"],
         "grant_rule",
-        has_grant & f["grant_rule"].isna() & f["grant_date"].notna(),
+        has_grant & frame["grant_rule"].isna().to_numpy() & ~np.isnat(grant_date),
         rule_from_date,
         f"from grant_date (before {per_m2_start.isoformat()}: pre2018, else 2018)",
     )
-    no_date = has_grant & f["grant_date"].isna()
-    err(no_date, "grant_date: needed to write the grant down; give grant_date or acquired")
-    f["grant_rule"] = f["grant_rule"].where(has_grant, None)
+    err(
+        has_grant & np.isnat(grant_date),
+        "grant_date: needed to write the grant down; give grant_date or acquired",
+    )
+    grant_rule = grant_rule.where(has_grant, None)
 
     # loans
-    filled.fill(f, "loan_balance", f["loan_balance"].isna(), 0.0, "0 (no loan)")
-    has_loan = f["loan_balance"] > 0
-    need_rate = has_loan & f["loan_rate"].isna()
+    filled.number(loan, "loan_balance", np.isnan(loan), 0.0, "0 (no loan)")
+    has_loan = loan > 0
+    loan_rate = number("loan_rate")
+    need_rate = has_loan & np.isnan(loan_rate)
     if d.loan_rate is not None or not need_rate.any():
         rate = d.loan_rate or 0.0
         rule = f"the scenario's default loan rate {rate:.2%}"
@@ -313,74 +361,106 @@ def complete_register(
             f"Husbanken's floating rate at {at.isoformat()} ({rate:.3%} nominal, monthly terms, "
             "as published)"
         )
-    filled.fill(f, "loan_rate", need_rate, rate, rule)
-    filled.fill(
-        f,
+    filled.number(loan_rate, "loan_rate", need_rate, rate, rule)
+    years_left = number("loan_years_left")
+    filled.number(
+        years_left,
         "loan_years_left",
-        has_loan & f["loan_years_left"].isna(),
+        has_loan & np.isnan(years_left),
         d.loan_years_left,
         f"the scenario's default remaining term {d.loan_years_left:g} years",
     )
-    f["loan_rate"] = f["loan_rate"].where(has_loan, 0.0)
-    f["loan_years_left"] = f["loan_years_left"].where(has_loan, 0.0)
+    loan_rate[~has_loan] = 0.0
+    years_left[~has_loan] = 0.0
 
     # rent and running costs
-    filled.fill(f, "rent_monthly", f["rent_monthly"].isna(), 0.0, "0 (no rent given)")
-    filled.fill(
-        f,
+    rent = number("rent_monthly")
+    filled.number(rent, "rent_monthly", np.isnan(rent), 0.0, "0 (no rent given)")
+    maintenance = number("maintenance_yearly")
+    filled.number(
+        maintenance,
         "maintenance_yearly",
-        f["maintenance_yearly"].isna(),
-        f["area_m2"] * d.maintenance_per_m2,
+        np.isnan(maintenance),
+        area * d.maintenance_per_m2,
         f"area_m2 × {d.maintenance_per_m2:g} kr/m² (scenario default)",
     )
-    filled.fill(
-        f,
+    other = number("other_costs_yearly")
+    filled.number(
+        other,
         "other_costs_yearly",
-        f["other_costs_yearly"].isna(),
-        f["area_m2"] * d.other_costs_per_m2,
+        np.isnan(other),
+        area * d.other_costs_per_m2,
         f"area_m2 × {d.other_costs_per_m2:g} kr/m² (scenario default)",
     )
-    filled.fill(
-        f,
+    lease = number("lease_cost_yearly")
+    filled.number(
+        lease,
         "lease_cost_yearly",
-        rented & f["lease_cost_yearly"].isna(),
+        rented & np.isnan(lease),
         0.0,
         "0 (rented_in unit with no lease cost given)",
     )
-    f["lease_cost_yearly"] = f["lease_cost_yearly"].fillna(0.0)
+    lease[np.isnan(lease)] = 0.0
 
     if errors:
         errors.sort()
         raise CollectedErrors(source, [e for _, e in errors])
 
-    f["owned"] = owned
     # write-down terms per grant and the part still repayable at the valuation date
     terms = write_down_terms(params)
-    rules = f["grant_rule"].fillna("2018")
-    f["grant_rate"] = rules.map({k: v[0] for k, v in terms.items()}).astype("float64")
-    f["grant_period"] = rules.map({k: v[1] for k, v in terms.items()}).astype("float64")
-    f["grant_small"] = rules.map({k: v[2] for k, v in terms.items()}).astype("float64")
-    grant_months = whole_months(f["grant_date"], at).astype("float64").fillna(0.0)
-    f["grant_months"] = grant_months
-    f["grant_repayable"] = grant_repayable(
-        f["grant_amount"].to_numpy(np.float64),
-        np.floor(grant_months.to_numpy() / 12.0),
-        f["grant_rate"].to_numpy(),
-        f["grant_period"].to_numpy(),
-        f["grant_small"].to_numpy(),
+    rules = grant_rule.fillna("2018")
+    codes, uniques = pd.factorize(rules, use_na_sentinel=True)  # the rules found once
+    at_code = np.where(codes < 0, len(uniques), codes)
+    distinct = pd.Series([*uniques, None], dtype=object)
+    grant_terms = [
+        _lookup(distinct, {k: v[i] for k, v in terms.items()})[at_code] for i in range(3)
+    ]
+    grant_months = np.nan_to_num(_whole_months_at(grant_date, at), nan=0.0)
+    repayable = grant_repayable(
+        grant, np.floor(grant_months / 12.0), grant_terms[0], grant_terms[1], grant_terms[2]
     )
     # yearly depreciation from today on: the depreciable book value over the remaining life
-    land_part = (cost * land).fillna(f["book_value"] * land)
-    remaining_life = np.maximum(life - f["years_held"].fillna(0.0), 1.0)
-    f["land_value"] = land_part.where(own, 0.0)
-    dep: pd.Series = ((f["book_value"] - f["land_value"]).clip(lower=0.0) / remaining_life).where(
-        own, 0.0
-    )
+    land_part = cost_given * land
+    land_part = np.where(np.isnan(land_part), book * land, land_part)
+    held = np.nan_to_num(years_held, nan=0.0)
+    remaining_life = np.maximum(life - held, 1.0)
+    land_value = np.where(owned, land_part, 0.0)
+    dep = np.where(owned, np.maximum(book - land_value, 0.0) / remaining_life, 0.0)
     # fully depreciated units (held ≥ life) have nothing left to depreciate
-    f["depreciation_yearly"] = dep.where(f["years_held"].fillna(0.0) < life, 0.0)
-    for col in ("book_value", "market_value", "acquisition_cost"):
-        f[col] = f[col].astype("float64")
-    f["acquisition_cost"] = f["acquisition_cost"].fillna(f["book_value"])
+    depreciation = np.where(held < life, dep, 0.0)
+    cost = np.where(np.isnan(cost), book, cost)
+
+    cols.update(
+        tenure=tenure,
+        status=status,
+        standard=standard,
+        size_class=size_class,
+        district=district,
+        address=address,
+        acquisition_cost=cost,
+        book_value=book,
+        market_value=market,
+        grant_amount=grant,
+        grant_date=grant_date,
+        grant_rule=grant_rule,
+        loan_balance=loan,
+        loan_rate=loan_rate,
+        loan_years_left=years_left,
+        rent_monthly=rent,
+        maintenance_yearly=maintenance,
+        other_costs_yearly=other,
+        lease_cost_yearly=lease,
+        years_held=years_held,
+        owned=owned,
+        grant_rate=grant_terms[0],
+        grant_period=grant_terms[1],
+        grant_small=grant_terms[2],
+        grant_months=grant_months,
+        grant_repayable=repayable,
+        land_value=land_value,
+        depreciation_yearly=depreciation,
+    )
+    f = pd.DataFrame(cols, index=index)  # text and date columns: Series of this index
     return Units(frame=f, at=at, defaults=tuple(filled.items), source=source)
 
 
@@ -414,8 +494,9 @@ class Valuation:
 
 
 def _group(per_unit: pd.DataFrame, key: str) -> pd.DataFrame:
-    g = per_unit.groupby(key, sort=True, dropna=False)[list(VALUE_COLUMNS)].sum()
-    g.insert(0, "units", per_unit.groupby(key, sort=True, dropna=False).size())
+    grouped = per_unit.groupby(key, sort=True, dropna=False)  # the groups found once
+    g = grouped[list(VALUE_COLUMNS)].sum()
+    g.insert(0, "units", grouped.size())
     g.index.name = key
     return g.reset_index()
 
@@ -426,7 +507,15 @@ def value_portfolio(units: Units) -> Valuation:
     ``hidden_value = market_value − book_value``;
     ``net_value = market_value − loan_balance − grant_repayable``.
     """
-    f = units.owned
+    frame = units.frame
+    own = frame["owned"].to_numpy(bool)
+    # only the columns needed, each filtered once (not the whole frame)
+    f: dict[str, Any] = {
+        c: frame[c][own] for c in ("unit_id", "district", "size_class", "standard")
+    }
+    for c in ("area_m2", "book_value", "market_value", "grant_amount", "grant_repayable"):
+        f[c] = frame[c].to_numpy(np.float64)[own]
+    f["loan_balance"] = frame["loan_balance"].to_numpy(np.float64)[own]
     per = pd.DataFrame(
         {
             "unit_id": f["unit_id"],
@@ -442,7 +531,7 @@ def value_portfolio(units: Units) -> Valuation:
             "loan_balance": f["loan_balance"],
             "net_value": f["market_value"] - f["loan_balance"] - f["grant_repayable"],
         },
-        index=f.index,
+        index=frame.index[own],
     )
     totals: dict[str, float] = {c: float(per[c].sum()) for c in VALUE_COLUMNS}
     totals["grant_amount"] = float(per["grant_amount"].sum())
@@ -737,9 +826,13 @@ def sale_years(units: Units, assumptions: PortfolioAssumptions) -> np.ndarray:
     n = len(f)
     out = np.zeros(n, dtype=np.int64)
     if s.plan:
-        ids = pd.Index(f["unit_id"])
         wanted = [p.unit_id for p in s.plan]
-        pos = ids.get_indexer(wanted)
+        ids = f["unit_id"]
+        hits = np.flatnonzero(ids.isin(wanted).to_numpy(bool))  # Arrow/hash look-up, no copy
+        first: dict[str, int] = {}
+        for i, uid in zip(hits.tolist(), ids.to_numpy()[hits].tolist(), strict=True):
+            first.setdefault(uid, i)
+        pos = np.array([first.get(uid, -1) for uid in wanted], dtype=np.int64)
         years = np.array([p.year for p in s.plan], dtype=np.int64)
         years = np.where(years >= 1900, years - assumptions.valuation_date.year + 1, years)
         errors = []
@@ -774,7 +867,7 @@ def sale_years(units: Units, assumptions: PortfolioAssumptions) -> np.ndarray:
             key = -(sub["market_value"] - sub["book_value"]).to_numpy()
         else:
             key = np.arange(len(sub))
-        order = np.lexsort((sub["unit_id"].to_numpy().astype(str), key))
+        order = np.lexsort((_text_rank(sub["unit_id"]), key))
         n0 = len(idx)
         t = np.arange(1, horizon + 1)
         cum = np.minimum(n0, np.floor(s.share_per_year * t * n0 + 0.5)).astype(np.int64)
@@ -784,11 +877,32 @@ def sale_years(units: Units, assumptions: PortfolioAssumptions) -> np.ndarray:
     return out
 
 
+def _shown_text(s: pd.Series) -> Any:
+    """A text column as a new table built from its values would hold it (an object column's
+    type inferred as the DataFrame constructor does), converted once per distinct value."""
+    if s.dtype != object:
+        return s.array
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    inferred = pd.Series(np.asarray(uniques, dtype=object)).array
+    return inferred.take(codes, allow_fill=True)
+
+
+def _text_rank(s: pd.Series) -> np.ndarray:
+    """Each text's rank in code-point order (the order Python sorts ``str`` in), by Arrow's
+    sort (UTF-8 byte order is code-point order) instead of a per-value conversion."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    arr = pa.array(s.array, type=pa.large_string())
+    return np.asarray(pc.rank(arr, sort_keys="ascending", tiebreaker="dense"), dtype=np.int64)
+
+
 @dataclass(frozen=True, eq=False)
 class _LoanYears:
     """Yearly loan figures over the horizon (NOK): totals over every loan (shape ``(H,)``),
-    and the per-loan rows (shape ``(L, H)``) for looking up single units (``row``: the unit's
-    row, −1 for a unit without a loan)."""
+    each unit's balance at the end of year H (``closing_end``, shape ``(N,)``), and per-loan
+    rows (shape ``(K, H)``) for the ``K`` units asked for when amortising (``row``: the unit's
+    row, −1 for a unit without a loan or not asked for)."""
 
     interest_sum: F64
     repayment_sum: F64
@@ -797,9 +911,11 @@ class _LoanYears:
     interest: F64
     repayment: F64
     closing: F64
+    closing_end: F64
 
     def of(self, idx: np.ndarray) -> tuple[F64, F64, F64]:
-        """Interest, repayment and closing balance of the units ``idx`` (zeros without a loan)."""
+        """Interest, repayment and closing balance of the units ``idx`` (zeros without a loan);
+        ``idx`` must be among the units the rows were kept for."""
         r = self.row[idx]
         has = r >= 0
         out = []
@@ -810,22 +926,72 @@ class _LoanYears:
         return out[0], out[1], out[2]
 
 
-def _loan_years(principal: F64, rate: F64, years_left: F64, horizon: int) -> _LoanYears:
-    """Amortise every loan at once with the loan engine (:func:`calc.loans.amortize_yearly`)."""
+#: Loans amortised per call of the loan engine in :func:`_loan_years`.
+_LOAN_BLOCK = 131_072
+
+
+def _loan_years(
+    principal: F64,
+    rate: F64,
+    years_left: F64,
+    horizon: int,
+    keep: np.ndarray | None = None,
+) -> _LoanYears:
+    """Amortise every loan with the loan engine (:func:`calc.loans.amortize_yearly`), in blocks
+    of :data:`_LOAN_BLOCK` loans.
+
+    The yearly totals are summed in whole øre (exact int64 sums) and then turned into NOK.
+    Per-loan rows are kept only for the units ``keep`` (default: every loan), so a register of
+    a million units does not hold three loans × years float arrays.
+    """
     from housingcalc.calc.loans import LoanBatch, amortize_yearly
 
+    n = len(principal)
     idx = np.flatnonzero(principal > 0)
-    row = np.full(len(principal), -1, dtype=np.int64)
-    row[idx] = np.arange(len(idx))
-    arrays = [np.zeros((len(idx), horizon)) for _ in range(3)]
-    if len(idx):
-        terms = np.maximum(np.rint(years_left[idx] * 12), 1).astype(np.int64)
-        y = amortize_yearly(LoanBatch.from_arrays(principal[idx], rate[idx], terms))
+    pos = np.full(n, -1, dtype=np.int64)  # unit → position among the loans
+    pos[idx] = np.arange(len(idx))
+    if keep is None:
+        kept = idx
+    else:
+        kept = np.asarray(keep, dtype=np.int64)
+        kept = kept[pos[kept] >= 0]
+    row = np.full(n, -1, dtype=np.int64)
+    row[kept] = np.arange(len(kept))
+    arrays: list[F64] = [np.zeros((len(kept), horizon)) for _ in range(3)]
+    closing_end = np.zeros(n)
+    interest_oere = np.zeros(horizon, dtype=np.int64)
+    closing_oere = np.zeros(horizon, dtype=np.int64)
+    principal_oere = 0
+    terms = np.maximum(np.rint(years_left[idx] * 12), 1).astype(np.int64)
+    # blocks of loans: each loan is amortised on its own, so the blocks' whole-øre sums add up
+    # to the same totals, and the engine's (years × loans) arrays stay a block's size
+    for s in range(0, len(idx), _LOAN_BLOCK):
+        part = idx[s : s + _LOAN_BLOCK]
+        # two threads: chunks of loans are independent (numpy releases the GIL), so the
+        # figures are the same as with one; the engine's advice for portfolio runs
+        y = amortize_yearly(
+            LoanBatch.from_arrays(principal[part], rate[part], terms[s : s + _LOAN_BLOCK]),
+            workers=2,
+        )
         k = min(horizon, y.interest.shape[1])
-        for out, src in zip(arrays, (y.interest, y.repayment, y.closing_balance), strict=True):
-            np.divide(src[:, :k], 100.0, out=out[:, :k])
-    sums = [a.sum(axis=0) for a in arrays]
-    return _LoanYears(sums[0], sums[1], sums[2], row, arrays[0], arrays[1], arrays[2])
+        # year-major (Y, L) storage: each year's loans are contiguous; int64 øre sums are exact
+        interest_oere[:k] += y.interest.T[:k].sum(axis=1)
+        closing_oere[:k] += y.closing_balance.T[:k].sum(axis=1)
+        principal_oere += int(y.principal.sum())
+        if y.interest.shape[1] >= horizon:
+            closing_end[part] = y.closing_balance[:, horizon - 1] / 100.0
+        r = row[part]
+        local = np.flatnonzero(r >= 0)
+        if local.size:
+            closing = y.closing_balance[local, :k]
+            opening = np.concatenate((y.principal[local, None], closing[:, :-1]), axis=1)
+            for out, src in zip(
+                arrays, (y.interest[local, :k], opening - closing, closing), strict=True
+            ):
+                out[r[local], :k] = src / 100.0
+    opening_oere = np.concatenate(([principal_oere], closing_oere[:-1]))
+    sums = [tot / 100.0 for tot in (interest_oere, opening_oere - closing_oere, closing_oere)]
+    return _LoanYears(sums[0], sums[1], sums[2], row, arrays[0], arrays[1], arrays[2], closing_end)
 
 
 def _sale_cash(price: F64, costs: F64, loan: F64, grant: F64, book: F64) -> tuple[F64, F64]:
@@ -874,9 +1040,17 @@ class _Stock:
     grant: F64
     book_end: F64  # every unit's book value at the end of year H (0 if not owned)
     grant_end: F64
+    #: unit_id, tenure and status as the per-unit tables show them (converted once)
+    labels: pd.DataFrame
+
+
+#: Units per block where a units × years array is summed block by block.
+_BLOCK = 65_536
 
 
 def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
+    """The register's sums per year and the sold units' rows, without any units × years
+    array over the whole register."""
     f = units.frame
     own = f["owned"].to_numpy(bool)
     t = np.arange(horizon + 1, dtype=np.float64)
@@ -884,12 +1058,26 @@ def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
     book0 = f["book_value"].to_numpy(np.float64) * own
     land = np.minimum(f["land_value"].to_numpy(np.float64), book0)
     dep = f["depreciation_yearly"].to_numpy(np.float64)
-    # book value at the end of each year: straight line down to the land value
-    book = np.maximum(book0[:, None] - dep[:, None] * t[None, :], land[:, None])
+    sold = np.flatnonzero(sale_year > 0)
+    sold = sold[np.argsort(sale_year[sold], kind="stable")]
+    # book value at the end of each year: straight line down to the land value. Summed over
+    # blocks of units, each block's rows added after the running total, so the sums are those
+    # of one (units × years) array added row by row, without holding that array.
+    book_sum = np.zeros(horizon + 1)
+    for s in range(0, len(f), _BLOCK):
+        e = min(s + _BLOCK, len(f))
+        blk = np.empty((e - s + 1, horizon + 1))
+        blk[0] = book_sum
+        np.maximum(book0[s:e, None] - dep[s:e, None] * t[None, :], land[s:e, None], out=blk[1:])
+        book_sum = blk.sum(axis=0)
+    book_end = np.maximum(book0 - dep * t[-1], land)  # the end of year H
+    book = np.maximum(book0[sold, None] - dep[sold, None] * t[None, :], land[sold, None])
     # grant still repayable at the end of each year (completed years from payout)
     amount = f["grant_amount"].to_numpy(np.float64) * own
     g = np.flatnonzero(amount > 0)
-    grant = np.zeros((len(f), horizon + 1))
+    grant_sum = np.zeros(horizon + 1)
+    grant = np.zeros((len(sold), horizon + 1))
+    grant_end = np.zeros(len(f))
     if len(g):
         months = f["grant_months"].to_numpy(np.float64)[g]
         years = np.floor((months[:, None] + 12.0 * t[None, :]) / 12.0)
@@ -897,9 +1085,13 @@ def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
             f[c].to_numpy(np.float64)[g][:, None]
             for c in ("grant_rate", "grant_period", "grant_small")
         ]
-        grant[g] = grant_repayable(amount[g][:, None], years, cols[0], cols[1], cols[2])
-    sold = np.flatnonzero(sale_year > 0)
-    sold = sold[np.argsort(sale_year[sold], kind="stable")]
+        grant_g = grant_repayable(amount[g][:, None], years, cols[0], cols[1], cols[2])
+        grant_sum = grant_g.sum(axis=0)
+        grant_end[g] = grant_g[:, -1]
+        at_g = np.full(len(f), -1, dtype=np.int64)
+        at_g[g] = np.arange(len(g))
+        r = at_g[sold]
+        grant[r >= 0] = grant_g[r[r >= 0]]
     rent = 12.0 * f["rent_monthly"].to_numpy(np.float64)
     running = f["maintenance_yearly"].to_numpy(np.float64) + f["other_costs_yearly"].to_numpy(
         np.float64
@@ -914,15 +1106,18 @@ def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
         running_sum=float(running.sum()),
         lease_sum=float(lease.sum()),
         market_sum=float(market0.sum()),
-        book_sum=book.sum(axis=0),
-        grant_sum=grant.sum(axis=0),
+        book_sum=book_sum,
+        grant_sum=grant_sum,
         rent=rent[sold],
         running=running[sold],
         market=market0[sold],
-        book=book[sold],
-        grant=grant[sold],
-        book_end=book[:, -1],
-        grant_end=grant[:, -1],
+        book=book,
+        grant=grant,
+        book_end=book_end,
+        grant_end=grant_end,
+        labels=pd.DataFrame(
+            {c: _shown_text(f[c]) for c in ("unit_id", "tenure", "status")}, index=f.index
+        ),
     )
 
 
@@ -1062,6 +1257,7 @@ def project(
             rate,
             f["loan_years_left"].to_numpy(np.float64),
             horizon,
+            keep=st.sold,
         )
 
     growth = growth_path_array(a.market.price_growth, horizon) + stress.price_growth_add
@@ -1105,7 +1301,7 @@ def project(
     net_cash, gain = _sale_cash(sale_price, costs, loan_repaid, grant_repaid, book_sold)
     sales = pd.DataFrame(
         {
-            "unit_id": f["unit_id"].to_numpy()[st.sold],
+            "unit_id": st.labels["unit_id"].array.take(st.sold),
             "year": y,
             "sale_price": sale_price,
             "sale_costs": costs,
@@ -1228,17 +1424,13 @@ def project(
     book_end_unit = st.book_end.copy()
     market_end_unit[st.sold] = sale_price / a.sales.price_factor
     book_end_unit[st.sold] = book_sold
-    loan_last = np.zeros(st.n)
-    has = loans.row >= 0
-    loan_last[has] = loans.closing[loans.row[has], horizon - 1]
+    loan_last = loans.closing_end
     sale_cols = {c: np.zeros(st.n) for c in ("sale_price", "sale_net_cash", "sale_gain")}
     for c, v in zip(sale_cols, (sale_price, net_cash, gain), strict=True):
         sale_cols[c][st.sold] = v
     per_unit = pd.DataFrame(
         {
-            "unit_id": f["unit_id"].to_numpy(),
-            "tenure": f["tenure"].to_numpy(),
-            "status": f["status"].to_numpy(),
+            **{c: st.labels[c].array for c in st.labels.columns},
             "sold": st.sale_year > 0,
             "sale_year": st.sale_year,
             "market_value_end": market_end_unit,
@@ -1342,13 +1534,14 @@ def project_all(
     principal = f["loan_balance"].to_numpy(np.float64) * own
     years_left = f["loan_years_left"].to_numpy(np.float64)
     rate = f["loan_rate"].to_numpy(np.float64)
-    loans = {0.0: _loan_years(principal, rate, years_left, horizon)}
+    keep = stock.sold
+    loans = {0.0: _loan_years(principal, rate, years_left, horizon, keep)}
     phase = _phase_in(units, assumptions, params) if assumptions.rent_law.phase_in else None
     out = []
     for spec in (BASE, *stress_specs(assumptions)):
         if spec.loan_rate_add not in loans:
             loans[spec.loan_rate_add] = _loan_years(
-                principal, np.maximum(rate + spec.loan_rate_add, 0.0), years_left, horizon
+                principal, np.maximum(rate + spec.loan_rate_add, 0.0), years_left, horizon, keep
             )
         out.append(
             project(
@@ -1401,6 +1594,20 @@ def _phase_in(units: Units, assumptions: PortfolioAssumptions, params: Parameter
 # -- tariff -----------------------------------------------------------------------------------
 
 
+#: The register columns :func:`calc.tariff.stock_tariff` reads.
+_TARIFF_COLUMNS = (
+    "unit_id",
+    "area_m2",
+    "size_class",
+    "standard",
+    "acquisition_cost",
+    "grant_amount",
+    "book_value",
+    "market_value",
+    "rent_monthly",
+)
+
+
 def portfolio_tariff(
     units: Units, assumptions: PortfolioAssumptions, params: ParameterSet
 ) -> TariffResult:
@@ -1429,8 +1636,10 @@ def portfolio_tariff(
         fdv = t.fdv_per_m2
         extra = float(lease.sum())
     life = t.economic_life_years if t.capital_method == "annuity" else None
+    # only the columns the tariff reads (it copies the frame it is given)
+    needed = [c for c in _TARIFF_COLUMNS if c in f.columns]
     return stock_tariff(
-        f,
+        f[needed],
         t.weights,
         method=t.capital_method,
         rate=t.capital_rate,

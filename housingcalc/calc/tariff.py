@@ -339,9 +339,27 @@ def _unit_labels(units: pd.DataFrame, id_column: str) -> NDArray[np.object_]:
 def _class_keys(col: pd.Series) -> NDArray[np.object_]:
     """Class labels as text without a loop over units (each distinct label converted once);
     missing labels become ""."""
+    return _class_codes(col)[0]
+
+
+def _class_codes(col: pd.Series) -> tuple[NDArray[np.object_], NDArray[np.intp], Any]:
+    """:func:`_class_keys`, with a code per distinct key (``2`` and ``"2.0"`` share one) and
+    the keys as the per-unit table holds them (converted once per distinct key)."""
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     names = np.array([_key(u) for u in uniques] + [""], dtype=object)
-    return names[np.where(codes < 0, len(uniques), codes)]
+    raw = np.where(codes < 0, len(uniques), codes)
+    key_codes, keys = pd.factorize(names)
+    shown = pd.Series(np.asarray(keys, dtype=object)).array.take(key_codes[raw])
+    return names[raw], key_codes[raw].astype(np.intp), shown
+
+
+def _combined_codes(codes: list[NDArray[Any]]) -> NDArray[np.intp]:
+    """One code per distinct combination of several code columns, numbered in order of first
+    appearance (as ``MultiIndex.factorize``), without building tuples."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for c in codes:
+        key = pd.factorize(key * (int(c.max(initial=0)) + 2) + (c.astype(np.int64) + 1))[0]
+    return key.astype(np.intp)
 
 
 def _collect(source: str, lines: list[str]) -> None:
@@ -424,13 +442,17 @@ def tariff(
     costs = None
     if total_cost is None:
         costs = _numeric_column(units, cost_column, labels, errors, positive=False, required=True)
-    sizes = _class_keys(units["size_class"])
-    stds = _class_keys(units["standard"])
+    sizes, size_codes, sizes_shown = _class_codes(units["size_class"])
+    stds, std_codes, stds_shown = _class_codes(units["standard"])
     no_class = (sizes == "") | (stds == "")
     errors += [f"unit {u}: size_class and standard are both needed" for u in labels[no_class]]
     _collect("units", errors)
-    key = pd.MultiIndex.from_arrays([sizes, stds])
-    weight = w_series.reindex(key).to_numpy(dtype=np.float64)
+    # the weight of each distinct (size class, standard), looked up once per pair
+    pair = _combined_codes([size_codes, std_codes])
+    first = np.full(int(pair.max(initial=-1)) + 1, len(pair), dtype=np.intp)
+    np.minimum.at(first, pair, np.arange(len(pair)))
+    key = pd.MultiIndex.from_arrays([sizes[first], stds[first]])
+    weight = w_series.reindex(key).to_numpy(dtype=np.float64)[pair]
     if np.isnan(weight).any():
         miss = pd.DataFrame({"s": sizes, "t": stds, "u": labels})[np.isnan(weight)]
         lines = []
@@ -451,7 +473,7 @@ def tariff(
     wa = area * weight
     target_month = total / (12.0 * k)
     rate = target_month / float(wa.sum())
-    groups = pd.MultiIndex.from_arrays([sizes, stds, area]).factorize()[0].astype(np.intp)
+    groups = _combined_codes([pair, pd.factorize(area)[0]])
     steps, rounded_up = _allocate(rate * wa / step, groups, target_month / step)
     rents = np.round(steps * step, 2)
     gross = float(rents.sum()) * 12.0
@@ -460,8 +482,8 @@ def tariff(
     per_unit = pd.DataFrame(
         {
             "unit_id": labels,
-            "size_class": sizes,
-            "standard": stds,
+            "size_class": sizes_shown,
+            "standard": stds_shown,
             "area_m2": area,
             "weight": weight,
             "weighted_area_m2": wa,
