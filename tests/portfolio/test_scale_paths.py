@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 
 from housingcalc.calc import portfolio as P
 from housingcalc.calc.loans import LoanBatch, amortize_yearly
+from housingcalc.calc.portfolio import defaults as D
+from housingcalc.calc.portfolio import projection as PR
 from housingcalc.calc.tariff import _combined_codes
 from housingcalc.errors import CollectedErrors
 from housingcalc.models.portfolio import PortfolioAssumptions, load_assumptions
@@ -123,7 +125,7 @@ def test_whole_months_on_arrays_equals_whole_months(dates: list[dt.date | None])
     at = dt.date(2025, 1, 30)  # a day 30 (shorter months end before it)
     s = pd.Series(pd.to_datetime(pd.Series(dates, dtype=object)), dtype="datetime64[s]")
     expected = P.whole_months(s, at).astype("float64").to_numpy()
-    got = P._whole_months_at(s.to_numpy(), at)
+    got = D._whole_months_at(s.to_numpy(), at)
     np.testing.assert_array_equal(got, expected)
 
 
@@ -145,7 +147,7 @@ def test_combined_codes_equal_multiindex_factorize(rows: list[tuple[str, str, fl
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.text(alphabet="aAbØé0 -", max_size=4), min_size=1, max_size=30, unique=True))
 def test_text_rank_sorts_as_python_sorts(ids: list[str]) -> None:
-    rank = P._text_rank(pd.Series(ids, dtype="str"))
+    rank = PR._text_rank(pd.Series(ids, dtype="str"))
     assert [ids[i] for i in np.argsort(rank, kind="stable")] == sorted(ids)
 
 
@@ -171,8 +173,8 @@ def test_book_sums_block_by_block_equal_one_array_to_the_last_bit(
     whole = np.maximum(book0[:, None] - dep[:, None] * t[None, :], land[:, None])
     sale_year = P.sale_years(units, a)
     for block in (1, 7, 64, 10_000):
-        monkeypatch.setattr(P, "_BLOCK", block)
-        st_ = P._stock(units, sale_year, horizon)
+        monkeypatch.setattr(PR, "_BLOCK", block)
+        st_ = PR._stock(units, sale_year, horizon)
         np.testing.assert_array_equal(st_.book_sum, whole.sum(axis=0))
         np.testing.assert_array_equal(st_.book_end, whole[:, -1])
         np.testing.assert_array_equal(st_.book, whole[st_.sold])
@@ -187,14 +189,14 @@ def test_loan_rows_kept_for_some_units_and_totals_in_whole_oere(
     rate = rng.uniform(0.01, 0.06, n)
     years_left = rng.uniform(1, 40, n).round(1)
     keep = np.array([0, 3, 5, 11, 39])
-    full = P._loan_years(principal, rate, years_left, horizon)
-    part = P._loan_years(principal, rate, years_left, horizon, keep)
+    full = PR._loan_years(principal, rate, years_left, horizon)
+    part = PR._loan_years(principal, rate, years_left, horizon, keep)
     for a_, b_ in zip(full.of(keep), part.of(keep), strict=True):
         np.testing.assert_array_equal(a_, b_)
     for name in ("interest_sum", "repayment_sum", "closing_sum", "closing_end"):
         np.testing.assert_array_equal(getattr(full, name), getattr(part, name))
-    monkeypatch.setattr(P, "_LOAN_BLOCK", 6)  # the loans amortised six at a time: the same
-    blocks = P._loan_years(principal, rate, years_left, horizon, keep)
+    monkeypatch.setattr(PR, "_LOAN_BLOCK", 6)  # the loans amortised six at a time: the same
+    blocks = PR._loan_years(principal, rate, years_left, horizon, keep)
     for name in ("interest_sum", "repayment_sum", "closing_sum", "closing_end", "interest"):
         np.testing.assert_array_equal(getattr(blocks, name), getattr(part, name))
     monkeypatch.undo()
