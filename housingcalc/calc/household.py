@@ -161,7 +161,7 @@ def _age(birth: dt.date, mo: _Months) -> I64:
 def _dates_of(months: Any) -> Sequence[dt.date]:
     if hasattr(months, "to_period"):  # a pandas DatetimeIndex
         return list(months.to_period("M").to_timestamp().date)
-    return [d.replace(day=1) for d in months]
+    return [dt.date(d.year, d.month, 1) for d in months]
 
 
 def _active(mo: _Months, start: dt.date | None, end: dt.date | None) -> np.ndarray:
