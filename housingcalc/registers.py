@@ -518,18 +518,7 @@ def _read_csv(path: Path, source: str) -> _Raw:
     try:
         # types inferred by the C engine (asking for str is twice as slow); text columns that
         # came out as numbers (ids like 0012) are read again below as text
-        # pandas' C parser is ~1.7× slower with ``usecols`` (pandas 3.1, 115 000 rows); when
-        # most columns are used, all are read and the few others dropped
-        # (a row with more cells than the header is an error without ``usecols``, but not
-        # with it: such a file is read again the way it always was)
-        use = sorted(mapping)
-        try:
-            if len(use) * 4 < len(header) * 3:
-                raise pd.errors.ParserError("most columns unused")
-            frame = pd.read_csv(csv_input(), **options)
-            frame = frame[[c for c in use if c in frame.columns]]
-        except pd.errors.ParserError:
-            frame = pd.read_csv(csv_input(), usecols=use, **options)
+        frame = _parse_used(lambda **kw: pd.read_csv(csv_input(), **options, **kw), mapping, header)
         texts = [
             p
             for p, n in mapping.items()
@@ -565,6 +554,24 @@ def _read_csv(path: Path, source: str) -> _Raw:
         return _read_csv_text(text, sep, header_line, mapping, frame.index)
 
     return _Raw(frame, tuple(mapping.values()), notes, text_loader=as_text)
+
+
+def _parse_used(read: Callable[..., Any], mapping: dict[int, str], header: list[str]) -> Any:
+    """The mapped columns. pandas' C parser is ~1.7× slower with ``usecols`` (pandas 3.1,
+    115 000 rows), so when most columns are used all are parsed and the rest dropped; a file
+    with a row longer than its header (an error that way, not with ``usecols``) or whose first
+    rows are shorter than it is read again the way it always was."""
+    import pandas as pd
+
+    use = sorted(mapping)
+    if len(use) * 4 >= len(header) * 3:
+        try:
+            frame = read()
+        except pd.errors.ParserError:
+            return read(usecols=use)
+        if all(c in frame.columns for c in use):
+            return frame[use]
+    return read(usecols=use)
 
 
 def _read_csv_text(

@@ -553,7 +553,9 @@ def reference_budget(household: Household, at: dt.date, params: ParameterSet) ->
         for _, age in people
     )
     items["infant_equipment"] = (
-        float(sifo["infant_equipment_under_1"]) if any(age < 1 for _, age in people) else 0.0
+        float(sifo["infant_equipment_under_1"])
+        if any(age < _INFANT_AGE for _, age in people)
+        else 0.0
     )
     size = max(1, min(len(people), max(int(k) for k in sifo["household"])))
     hh = {int(k): v for k, v in sifo["household"].items()}[size]
@@ -568,10 +570,15 @@ def reference_budget(household: Household, at: dt.date, params: ParameterSet) ->
     return items
 
 
+#: SIFO's infant equipment is for children under this age (years).
+_INFANT_AGE = 1.0
+#: The guideline rates' child bands end at these ages (0–5, 6–10, 11–17); from
+#: ``_ADULT_AGE`` a child counts as a further adult (``shared_housing``).
+_CHILD_BAND_ENDS = (6.0, 11.0)
+_ADULT_AGE = 18.0
 #: Ages (years) at which :func:`guideline_floor` and :func:`reference_budget` change a person's
-#: class other than the SIFO bands and travel ages: born (0), the infant year (1), the
-#: guideline's child bands (6, 11) and adulthood (18).
-_FIXED_AGES = (0.0, 1.0, 6.0, 11.0, 18.0)
+#: class other than the SIFO bands and travel ages (``living_costs_arrays`` groups months by them).
+_FIXED_AGES = (0.0, _INFANT_AGE, *_CHILD_BAND_ENDS, _ADULT_AGE)
 
 
 def _sifo_ages(sifo: ResolvedValue | None) -> F64:
@@ -614,10 +621,11 @@ def guideline_floor(household: Household, at: dt.date, params: ParameterSet) -> 
         age = _age_years(c, ref, at)
         if age < 0:
             continue
-        if age >= 18:
+        if age >= _ADULT_AGE:
             extra += 1
         else:
-            key = "child_0_5" if age < 6 else "child_6_10" if age < 11 else "child_11_17"
+            six, eleven = _CHILD_BAND_ENDS
+            key = "child_0_5" if age < six else "child_6_10" if age < eleven else "child_11_17"
             bands[key] += float(rates[key])
     if extra:
         out["shared_housing"] = extra * float(rates["shared_housing"])
