@@ -539,16 +539,7 @@ def _read_csv(path: Path, source: str) -> _Raw:
     frame.columns = [mapping[int(c)] for c in frame.columns]
     # line numbers as in the file: the header is on line header_line + 1
     frame.index = pd.RangeIndex(header_line + 2, header_line + 2 + len(frame), name="row")
-    notes = []
-    if encoding in ("cp1252", "latin-1"):
-        notes.append(f"read as {encoding} text (not UTF-8)")
-    elif encoding != "UTF-8":
-        notes.append(encoding)
-    notes.append(f"separator {sep!r}" if sep != "\t" else "separator tab")
-    if header_line > 0:
-        notes.append(f"{header_line} line(s) above the header skipped")
-    if ignored:
-        notes.append("ignored columns: " + ", ".join(ignored))
+    notes = _csv_notes(encoding, sep, header_line, ignored)
 
     def as_text() -> pd.DataFrame:
         return _read_csv_text(text, sep, header_line, mapping, frame.index)
@@ -596,6 +587,315 @@ def _read_csv_text(
     frame.columns = [mapping[int(c)] for c in frame.columns]
     frame.index = index
     return frame
+
+
+class _NotSure(Exception):
+    """The Arrow CSV reader cannot be sure it reads this file as :func:`_read_csv` does: the
+    file is read that way instead."""
+
+
+#: Bytes at the top of a CSV file searched for the header line.
+HEAD_BYTES = 200_000
+#: A number or date column that Arrow cannot type is read again as text, one column at a
+#: time, this many times; after that every such column is read as text at once.
+TYPED_RETRIES = 2
+#: Arrow's CSV block size (bytes): the unit of its parallel parse.
+ARROW_BLOCK_BYTES = 1 << 20
+
+_CONVERSION_ERROR = re.compile(r"In CSV column #(\d+): .*CSV conversion error")
+
+
+def _arrow_type(kind: Kind, as_text: bool) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    if as_text or kind == "text":
+        return pa.string()
+    if kind == "date":
+        return pa.date32()
+    if kind == "enum":
+        return pa.dictionary(pa.int32(), pa.string())
+    return pa.float64()
+
+
+def _check_bytes(path: Path, buf: Any) -> str:
+    """The encoding note of a file the Arrow path reads: UTF-8 (with or without a BOM), no NUL
+    byte, some content in the head; anything else is left to :func:`_decode`."""
+    import codecs
+    import mmap
+
+    import pyarrow as pa
+
+    head = buf[:HEAD_BYTES].to_pybytes()
+    if not head or _ANY_CONTENT.search(head) is None:
+        raise _NotSure
+    encoding = "UTF-8"
+    for bom in (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            raise _NotSure
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "UTF-8 with byte-order mark"
+    whole = pa.Array.from_buffers(
+        pa.large_binary(), 1, [None, pa.array([0, buf.size], pa.int64()).buffers()[1], buf]
+    )
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        if mm.find(b"\x00") >= 0:  # binary content: refused by the one reader
+            raise _NotSure
+    try:
+        whole.cast(pa.large_string())  # validates the UTF-8 of the whole file
+    except pa.ArrowInvalid:
+        raise _NotSure from None
+    return encoding
+
+
+def _arrow_head(buf: Any, encoding: str) -> tuple[list[str], int, str]:
+    """The lines at the top of the file (as :func:`_read_csv` sees them), the header line and
+    the separator; only when Arrow would skip the lines above the header as the same lines."""
+    head = buf[:HEAD_BYTES].to_pybytes()
+    if len(head) < buf.size:
+        head = head[: head.rfind(b"\n") + 1]
+    if encoding != "UTF-8":
+        head = head[3:]
+    text = head.decode("utf-8")
+    lines = text.splitlines()
+    header_line, sep = _sniff(lines)
+    if header_line < 0:
+        raise _NotSure
+    plain = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")[: header_line + 1]]
+    if plain != lines[: header_line + 1]:
+        raise _NotSure  # other line breaks (a bare CR, form feed, …) above the header
+    above = "".join(lines[:header_line])
+    if '"' in above or lines[header_line].count('"') % 2:
+        raise _NotSure  # a quoted value might span lines there
+    return lines, header_line, sep
+
+
+def _read_csv_arrow(path: Path, source: str) -> Register:
+    """The CSV register read with Arrow, typed at parse time, and every rule checked.
+
+    Number columns are parsed as float64 (decimal comma when the separator is not a comma),
+    date columns as dates (only ``YYYY-MM-DD``), coded columns dictionary-encoded and text as
+    text; a column Arrow cannot type that way is read again as text and converted cell by
+    cell exactly as :func:`_read_csv` would (:func:`_convert_column`). The rules run on the
+    typed columns; when any is broken, the file is checked again all as text so that every
+    error line quotes the cell as written, as before. Raises :class:`_NotSure` for a file this
+    path cannot be sure to read as :func:`_read_csv` does (not UTF-8, ragged rows, odd line
+    breaks above the header, …)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        mapped_file = pa.memory_map(str(path))
+    except OSError:
+        raise _NotSure from None
+    buf = mapped_file.read_buffer()
+    encoding = _check_bytes(path, buf)
+    lines, header_line, sep = _arrow_head(buf, encoding)
+    header = next(csv.reader([lines[header_line]], delimiter=sep))
+    mapping, ignored = _map_header(header, source)
+    table, as_text = _arrow_table(buf, header_line, sep, len(header), mapping)
+    del buf, mapped_file
+    n_rows = table.num_rows
+    first = header_line + 2  # line numbers as in the file: the header is on header_line + 1
+    table, keep = _drop_blank_rows(table)
+    index = pd.RangeIndex(first, first + n_rows, name="row")
+    if keep is not None:
+        index = index[keep]
+    if table.num_rows == 0:
+        raise CollectedErrors(source, ["the register has a header but no units"])
+    notes = _csv_notes(encoding, sep, header_line, ignored)
+    provided = tuple(mapping.values())
+    errors = _Errors()
+    frame = _arrow_convert(table, mapping, as_text, index, errors)
+    if errors.parts:
+        # a rule is broken: check the cells again as written, so each line quotes the file
+        try:
+            text = _read_csv_text(
+                _decode(path.read_bytes(), source)[0],
+                sep,
+                header_line,
+                mapping,
+                pd.RangeIndex(first, first + n_rows, name="row"),
+            )
+        except ValueError:  # pandas splits the rows otherwise: be sure instead
+            raise _NotSure from None
+        if keep is not None:
+            text = text[keep]
+        errors = _Errors()
+        _validate_rows(_convert(_Raw(text, provided, notes), errors), text, errors)
+    if errors.parts:
+        raise errors.collected(source)
+    return Register(frame, source, provided, tuple(notes))
+
+
+def _arrow_table(
+    buf: Any, header_line: int, sep: str, width: int, mapping: dict[int, str]
+) -> tuple[Any, set[int]]:
+    """The mapped columns parsed by Arrow, typed by kind; and the positions read as text
+    because Arrow could not type them (a number written ``1 234,50``, a date ``01.03.2014``):
+    one column at a time :data:`TYPED_RETRIES` times, then every typed column at once."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+
+    names = [f"c{i}" for i in range(width)]
+    as_text: set[int] = set()
+    for attempt in range(TYPED_RETRIES + 2):
+        types = {names[p]: _arrow_type(SPEC[n].kind, p in as_text) for p, n in mapping.items()}
+        try:
+            table = pacsv.read_csv(
+                pa.BufferReader(buf),
+                read_options=pacsv.ReadOptions(
+                    skip_rows=header_line + 1, column_names=names, block_size=ARROW_BLOCK_BYTES
+                ),
+                # a quoted value spanning lines is still read right: Arrow's parser knows
+                # quotes, and a block cut inside one is an error ("out of sync"), not a guess
+                parse_options=pacsv.ParseOptions(
+                    delimiter=sep, ignore_empty_lines=False, newlines_in_values=False
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=types,
+                    include_columns=[names[p] for p in sorted(mapping)],
+                    null_values=[""],
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                    decimal_point="," if sep != "," else ".",
+                    check_utf8=False,  # the whole file was checked (_check_bytes)
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            found = _CONVERSION_ERROR.match(str(exc))
+            if found is None or attempt > TYPED_RETRIES:
+                raise _NotSure from None  # a parse error: ragged rows and the like
+            if attempt < TYPED_RETRIES:
+                as_text.add(int(found.group(1)))
+            else:
+                as_text.update(p for p, n in mapping.items() if SPEC[n].kind != "text")
+            continue
+        table = table.rename_columns([mapping[p] for p in sorted(mapping)])
+        return table, as_text
+    raise _NotSure  # pragma: no cover - the last attempt reads every column as text
+
+
+def _drop_blank_rows(table: Any) -> tuple[Any, Any]:
+    """Rows with every (mapped) cell blank are dropped, as :func:`_blank_rows` does; returns
+    the table and the mask of rows kept (None when none was blank)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not table.num_rows or any(c.null_count == 0 for c in table.columns):
+        return table, None
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        blank &= column.is_null().to_numpy(zero_copy_only=False)
+    if not blank.any():
+        return table, None
+    keep = ~blank
+    return table.filter(pa.array(keep)), keep
+
+
+def _csv_notes(encoding: str, sep: str, header_line: int, ignored: list[str]) -> list[str]:
+    notes = []
+    if encoding in ("cp1252", "latin-1"):
+        notes.append(f"read as {encoding} text (not UTF-8)")
+    elif encoding != "UTF-8":
+        notes.append(encoding)
+    notes.append(f"separator {sep!r}" if sep != "\t" else "separator tab")
+    if header_line > 0:
+        notes.append(f"{header_line} line(s) above the header skipped")
+    if ignored:
+        notes.append("ignored columns: " + ", ".join(ignored))
+    return notes
+
+
+def _arrow_convert(
+    table: Any, mapping: dict[int, str], as_text: set[int], index: pd.Index, errors: _Errors
+) -> pd.DataFrame:
+    """The typed frame from the Arrow columns, each column's rules checked (the same functions
+    as :func:`_convert`, on the typed columns) and then the rules across rows."""
+    import pandas as pd
+
+    text_read = {mapping[p] for p in as_text}
+    cells: dict[str, pd.Series] = {}
+    out: dict[str, Any] = {}
+    coded: dict[str, Any] = {}
+    for spec in COLUMNS:
+        if spec.name not in mapping.values():
+            out[spec.name] = _missing_column(spec, index)
+            continue
+        column = table.column(spec.name)
+        if spec.kind == "enum" and spec.name not in text_read:
+            out[spec.name], bad, coded[spec.name] = _arrow_enum(column, spec, index)
+            cells[spec.name] = out[spec.name]  # (the cells as written are read if it fails)
+            errors.add(bad, spec.name, out[spec.name], "must be one of " + ", ".join(spec.choices))
+            continue
+        col = _arrow_series(column, index, errors, spec.name)
+        cells[spec.name] = col
+        if spec.kind == "text" and column.null_count == len(column):
+            # the C parser reads a column of blanks as numbers (NaN), then as text: None
+            out[spec.name] = _missing_column(spec, index)
+            continue
+        out[spec.name] = _convert_column(spec, col, None, errors)
+    frame = pd.DataFrame(out, index=index, copy=False)
+
+    def equals(column: str, value: str) -> Any:
+        if column in coded:
+            return coded[column] == list(SPEC[column].choices).index(value)
+        return (frame[column] == value).to_numpy(bool)
+
+    if not errors.parts:  # (with any, the file is checked again as text)
+        _validate_rows(frame, pd.DataFrame(cells, index=index, copy=False), errors, equals)
+    return frame
+
+
+def _arrow_series(column: Any, index: pd.Index, errors: _Errors, name: str) -> pd.Series:
+    """An Arrow column as the pandas Series :func:`_read_csv` would hand to the rules: text as
+    ``str``, numbers as float64 (NaN where blank), dates as datetime64[s] (NaT where blank).
+    A number cell Arrow read as NaN (``nan`` written out) is not blank: an error, as
+    :func:`_to_number` finds it."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    if pa.types.is_string(column.type):
+        return pd.Series(column.to_pandas().array, index=index, copy=False)
+    if pa.types.is_date32(column.type):
+        days = column.to_numpy() if len(column) else np.array([], "M8[D]")
+        return pd.Series(days.astype("datetime64[s]"), index=index, copy=False)
+    values = column.to_numpy() if len(column) else np.array([], np.float64)
+    if not values.flags.writeable:  # (a view of Arrow's memory: the frame owns its arrays)
+        values = values.copy()
+    nan = np.isnan(values)
+    if int(nan.sum()) != column.null_count:
+        written = nan & column.is_valid().to_numpy(zero_copy_only=False)
+        errors.add(pd.Series(written, index=index), name, pd.Series("nan", index=index), "nan")
+    return pd.Series(values, index=index, copy=False)
+
+
+def _arrow_enum(column: Any, spec: ColumnSpec, index: pd.Index) -> tuple[Any, Any, Any]:
+    """A dictionary-encoded coded column → (canonical values as object, None where blank or
+    unknown; the mask of unknown spellings; each row's position in ``spec.choices``, -1 where
+    None). Each spelling is looked up once, as :func:`_enum` does (:func:`_as_text`, then
+    :func:`_fold`)."""
+    import numpy as np
+    import pandas as pd
+
+    lookup = _ENUM_LOOKUP[spec.name]
+    choices = list(spec.choices)
+    values, unknown, codes = [], [], []
+    for chunk in column.chunks:
+        texts = [_as_text(u) for u in chunk.dictionary.to_pylist()]
+        mapped = [None if t is None else lookup.get(_fold(t)) for t in texts] + [None]
+        odd = [t is not None and m is None for t, m in zip(texts, mapped, strict=False)]
+        at = chunk.indices.fill_null(len(texts)).to_numpy()
+        values.append(np.array(mapped, dtype=object)[at])
+        unknown.append(np.array([*odd, False])[at])
+        codes.append(np.array([-1 if m is None else choices.index(m) for m in mapped])[at])
+    if not values:
+        values, unknown, codes = [np.array([], object)], [np.array([], bool)], [np.array([], int)]
+    return (
+        pd.Series(np.concatenate(values), index=index, dtype=object, copy=False),
+        pd.Series(np.concatenate(unknown), index=index, copy=False),
+        np.concatenate(codes),
+    )
 
 
 #: Whether the rate cells are percent-formatted is decided from this many rows at the top.
@@ -884,10 +1184,12 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     import pandas as pd
 
     if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:  # typed at parse time
-        typed = s.to_numpy(dtype=np.float64, copy=True)
+        typed = s.to_numpy(dtype=np.float64)
         inf = np.isinf(typed)  # the only bad cells of a number column (blank is NaN)
-        typed[inf] = np.nan
-        return pd.Series(typed, index=s.index), pd.Series(inf, index=s.index)
+        if inf.any() or not typed.flags.writeable:
+            typed = typed.copy()
+            typed[inf] = np.nan
+        return pd.Series(typed, index=s.index, copy=False), pd.Series(inf, index=s.index)
     blank = _blank(s)
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
         odd = pd.Series(False, index=s.index)
@@ -969,7 +1271,7 @@ def _iso_dates(s: pd.Series) -> tuple[Any, Any]:
     ok = np.zeros(n, dtype=bool)
     if not n or getattr(s.dtype, "storage", None) != "pyarrow":
         return values, ok
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa
 
     arr = pa.chunked_array(pa.array(s.array)).combine_chunks().cast(pa.large_string())
     _, offsets_buf, data_buf = arr.buffers()
@@ -1026,27 +1328,34 @@ def _as_text(v: object) -> str | None:
 def _plain_ends(s: pd.Series) -> bool:
     """True if every cell of an Arrow-backed text column is missing or starts and ends with a
     visible ASCII character (so stripping whitespace changes nothing and no cell is empty);
-    read from the first and last byte of each cell in the Arrow buffers."""
+    read from the first and last byte of each cell in the Arrow buffers, chunk by chunk."""
     import numpy as np
 
     if getattr(s.dtype, "storage", None) != "pyarrow" or not len(s):
         return False
     import pyarrow as pa
 
-    arr = pa.chunked_array(pa.array(s.array)).combine_chunks().cast(pa.large_string())
-    _, offsets_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset : arr.offset + len(s) + 1]
-    present = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    if not present.any():
-        return True
-    if data_buf is None:
-        return False
-    data = np.frombuffer(data_buf, dtype=np.uint8)
-    start, end = offsets[:-1][present], offsets[1:][present]
-    if (end <= start).any():
-        return False
-    first, last = data[start], data[end - 1]
-    return bool(((first > 0x20) & (first < 0x7F) & (last > 0x20) & (last < 0x7F)).all())
+    for chunk in pa.chunked_array(pa.array(s.array)).chunks:
+        if chunk.null_count == len(chunk):
+            continue
+        _, offsets_buf, data_buf = chunk.buffers()
+        if data_buf is None:
+            return False
+        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+        offsets: Any = np.frombuffer(offsets_buf, dtype=np.int64 if wide else np.int32)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        start, end = offsets[:-1], offsets[1:]
+        if chunk.null_count:
+            present = chunk.is_valid().to_numpy(zero_copy_only=False)
+            start, end = start[present], end[present]
+        if (end <= start).any():
+            return False
+        data = np.frombuffer(data_buf, dtype=np.uint8)
+        first, last = data[start], data[end - 1]
+        if not ((first > 0x20) & (first < 0x7F) & (last > 0x20) & (last < 0x7F)).all():
+            return False
+    return True
 
 
 def _to_text(s: pd.Series) -> pd.Series:
@@ -1226,49 +1535,61 @@ def _check_range(errors: _Errors, spec: ColumnSpec, values: pd.Series, raw: pd.S
         add(v > spec.maximum, _describe_range(spec) + " (implausible value)")
 
 
-def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
+def _missing_column(spec: ColumnSpec, index: pd.Index) -> pd.Series:
+    """The values of a column the file does not have: NaN, NaT or None."""
     import numpy as np
     import pandas as pd
 
+    if spec.kind in ("number", "integer", "percent"):
+        return pd.Series(np.nan, index=index, dtype="float64")
+    if spec.kind == "date":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[s]")
+    return pd.Series(None, index=index, dtype=object)
+
+
+def _convert_column(
+    spec: ColumnSpec, col: pd.Series, percent_cells: pd.DataFrame | None, errors: _Errors
+) -> pd.Series:
+    """One column's cells → typed values; the cells that break the column's rules go to
+    ``errors``."""
+    if spec.kind in ("number", "integer"):
+        values, bad = _to_number(col)
+        errors.add(bad, spec.name, col, _number_rule(col, bad))
+        if spec.kind == "integer":
+            frac = values.notna() & (values != values.round())
+            errors.add(frac, spec.name, col, "must be a whole number")
+        _check_range(errors, spec, values, col)
+        return values
+    if spec.kind == "percent":
+        return _convert_percent(spec, col, percent_cells, errors)
+    if spec.kind == "date":
+        values, bad = _to_date(col)
+        errors.add(
+            bad,
+            spec.name,
+            col,
+            "must be a date written YYYY-MM-DD or DD.MM.YYYY (years 1850–2100)",
+        )
+        return values
+    if spec.kind == "enum":
+        mapped, bad = _enum(col, _ENUM_LOOKUP[spec.name])
+        errors.add(bad, spec.name, col, "must be one of " + ", ".join(spec.choices))
+        return mapped
+    return _to_text(col)
+
+
+def _convert(raw: _Raw, errors: _Errors) -> pd.DataFrame:
+    import pandas as pd
+
     src = raw.frame
-    out: dict[str, pd.Series] = {}
+    out: dict[str, Any] = {}
     for spec in COLUMNS:
         if spec.name not in src.columns:
-            if spec.kind in ("number", "integer", "percent"):
-                out[spec.name] = pd.Series(np.nan, index=src.index, dtype="float64")
-            elif spec.kind == "date":
-                out[spec.name] = pd.Series(pd.NaT, index=src.index, dtype="datetime64[s]")
-            else:
-                out[spec.name] = pd.Series(None, index=src.index, dtype=object)
-            continue
-        col = src[spec.name]
-        if spec.kind in ("number", "integer"):
-            values, bad = _to_number(col)
-            errors.add(bad, spec.name, col, _number_rule(col, bad))
-            if spec.kind == "integer":
-                frac = values.notna() & (values != values.round())
-                errors.add(frac, spec.name, col, "must be a whole number")
-            _check_range(errors, spec, values, col)
-            out[spec.name] = values
-        elif spec.kind == "percent":
-            out[spec.name] = _convert_percent(spec, col, raw.percent_cells, errors)
-        elif spec.kind == "date":
-            values, bad = _to_date(col)
-            errors.add(
-                bad,
-                spec.name,
-                col,
-                "must be a date written YYYY-MM-DD or DD.MM.YYYY (years 1850–2100)",
-            )
-            out[spec.name] = values
-        elif spec.kind == "enum":
-            mapped, bad = _enum(col, _ENUM_LOOKUP[spec.name])
-            errors.add(bad, spec.name, col, "must be one of " + ", ".join(spec.choices))
-            out[spec.name] = mapped
+            out[spec.name] = _missing_column(spec, src.index)
         else:
-            out[spec.name] = _to_text(col)
-    frame = pd.DataFrame(out, index=src.index)
-    return frame
+            out[spec.name] = _convert_column(spec, src[spec.name], raw.percent_cells, errors)
+    # one block per column (no copy into 2-D blocks)
+    return pd.DataFrame(out, index=src.index, copy=False)
 
 
 def _enum(col: pd.Series, lookup: Mapping[str, str]) -> tuple[pd.Series, pd.Series]:
@@ -1343,15 +1664,23 @@ def _all_distinct(s: pd.Series) -> bool:
     arr = pa.chunked_array(pa.array(s.array)).drop_null()
     if len(arr) < 2:
         return True
+    if pc.all(pc.less(arr[:-1], arr[1:])).as_py():  # in order already (as exports often are)
+        return True
     ordered = arr.take(pc.sort_indices(arr))
     return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
 
 
-def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> None:
+def _validate_rows(
+    frame: pd.DataFrame,
+    raw: pd.DataFrame,
+    errors: _Errors,
+    equals: Callable[[str, str], Any] | None = None,
+) -> None:
     """Rules across rows and columns.
 
     Rows that already have an error in a cell are not checked across columns (a bad date
-    would otherwise also be reported as a missing book value).
+    would otherwise also be reported as a missing book value). ``equals(column, value)``, when
+    given, answers ``frame[column] == value`` for a coded column (as a bool array) faster.
     """
     import numpy as np
     import pandas as pd
@@ -1379,9 +1708,16 @@ def _validate_rows(frame: pd.DataFrame, raw: pd.DataFrame, errors: _Errors) -> N
             "required (the unit's area in m²)",
         )
     clean = pd.Series(~np.isin(frame.index.to_numpy(), errors.rows()), index=frame.index)
-    rented = frame["tenure"] == "rented_in"
+
+    def where(column: str, value: str) -> pd.Series:
+        """The rows whose (coded) ``column`` is ``value``."""
+        if equals is None:
+            return frame[column] == value
+        return pd.Series(equals(column, value), index=frame.index)
+
+    rented = where("tenure", "rented_in")
     errors.add(
-        clean & rented & (frame["status"] == "rent_to_own"),
+        clean & rented & where("status", "rent_to_own"),
         "status",
         frame["status"],
         "a rented_in unit cannot be sold through rent_to_own",
@@ -1480,7 +1816,10 @@ def read_register(path: Path | str, *, source: str | None = None) -> Register:
     elif suffix in (".parquet", ".pq"):
         raw = _read_parquet(p, name)
     else:
-        raw = _read_csv(p, name)
+        try:
+            return _read_csv_arrow(p, name)
+        except _NotSure:
+            raw = _read_csv(p, name)
     return _validate(raw, name)
 
 
