@@ -27,6 +27,7 @@ it is on, as a spreadsheet shows it). Missing optional values stay missing (NaN 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -599,6 +600,9 @@ HEAD_BYTES = 200_000
 #: A number or date column that Arrow cannot type is read again as text, one column at a
 #: time, this many times; after that every such column is read as text at once.
 TYPED_RETRIES = 2
+#: Above this many bytes of parsed columns, the memory of each column converted is given
+#: back at once (see :func:`_arrow_convert`).
+RELEASE_ABOVE_BYTES = 64 * 1024 * 1024
 #: Arrow's CSV block size (bytes): the unit of its parallel parse.
 ARROW_BLOCK_BYTES = 1 << 20
 
@@ -609,7 +613,7 @@ def _arrow_type(kind: Kind, as_text: bool) -> Any:
     import pyarrow as pa  # type: ignore[import-untyped]
 
     if as_text or kind == "text":
-        return pa.string()
+        return pa.large_string()  # what pandas' ``str`` columns hold: no copy to hand over
     if kind == "date":
         return pa.date32()
     if kind == "enum":
@@ -617,15 +621,15 @@ def _arrow_type(kind: Kind, as_text: bool) -> Any:
     return pa.float64()
 
 
-def _check_bytes(path: Path, buf: Any) -> str:
+def _check_bytes(mm: Any) -> str:
     """The encoding note of a file the Arrow path reads: UTF-8 (with or without a BOM), no NUL
-    byte, some content in the head; anything else is left to :func:`_decode`."""
+    byte, some content in the head; anything else is left to :func:`_decode`. ``mm``: the file,
+    memory-mapped (checked in place, not copied)."""
     import codecs
-    import mmap
 
     import pyarrow as pa
 
-    head = buf[:HEAD_BYTES].to_pybytes()
+    head = mm[:HEAD_BYTES]
     if not head or _ANY_CONTENT.search(head) is None:
         raise _NotSure
     encoding = "UTF-8"
@@ -634,12 +638,12 @@ def _check_bytes(path: Path, buf: Any) -> str:
             raise _NotSure
     if head.startswith(codecs.BOM_UTF8):
         encoding = "UTF-8 with byte-order mark"
+    if mm.find(b"\x00") >= 0:  # binary content: refused by the one reader
+        raise _NotSure
+    buf = pa.py_buffer(mm)
     whole = pa.Array.from_buffers(
         pa.large_binary(), 1, [None, pa.array([0, buf.size], pa.int64()).buffers()[1], buf]
     )
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        if mm.find(b"\x00") >= 0:  # binary content: refused by the one reader
-            raise _NotSure
     try:
         whole.cast(pa.large_string())  # validates the UTF-8 of the whole file
     except pa.ArrowInvalid:
@@ -647,11 +651,11 @@ def _check_bytes(path: Path, buf: Any) -> str:
     return encoding
 
 
-def _arrow_head(buf: Any, encoding: str) -> tuple[list[str], int, str]:
+def _arrow_head(mm: Any, encoding: str) -> tuple[list[str], int, str]:
     """The lines at the top of the file (as :func:`_read_csv` sees them), the header line and
     the separator; only when Arrow would skip the lines above the header as the same lines."""
-    head = buf[:HEAD_BYTES].to_pybytes()
-    if len(head) < buf.size:
+    head = mm[:HEAD_BYTES]
+    if len(head) < len(mm):
         head = head[: head.rfind(b"\n") + 1]
     if encoding != "UTF-8":
         head = head[3:]
@@ -680,20 +684,26 @@ def _read_csv_arrow(path: Path, source: str) -> Register:
     error line quotes the cell as written, as before. Raises :class:`_NotSure` for a file this
     path cannot be sure to read as :func:`_read_csv` does (not UTF-8, ragged rows, odd line
     breaks above the header, …)."""
-    import pandas as pd
-    import pyarrow as pa
+    import mmap
 
+    import pandas as pd
+
+    with open(path, "rb") as f:
+        try:
+            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # an empty file cannot be mapped
+            raise _NotSure from None
     try:
-        mapped_file = pa.memory_map(str(path))
-    except OSError:
-        raise _NotSure from None
-    buf = mapped_file.read_buffer()
-    encoding = _check_bytes(path, buf)
-    lines, header_line, sep = _arrow_head(buf, encoding)
+        encoding = _check_bytes(mm)
+        lines, header_line, sep = _arrow_head(mm, encoding)
+    finally:
+        # the file's pages leave the process before Arrow reads it (if still exported, it
+        # is unmapped when collected)
+        with contextlib.suppress(BufferError):
+            mm.close()
     header = next(csv.reader([lines[header_line]], delimiter=sep))
     mapping, ignored = _map_header(header, source)
-    table, as_text = _arrow_table(buf, header_line, sep, len(header), mapping)
-    del buf, mapped_file
+    table, as_text = _arrow_table(path, header_line, sep, len(header), mapping)
     n_rows = table.num_rows
     first = header_line + 2  # line numbers as in the file: the header is on header_line + 1
     table, keep = _drop_blank_rows(table)
@@ -705,7 +715,9 @@ def _read_csv_arrow(path: Path, source: str) -> Register:
     notes = _csv_notes(encoding, sep, header_line, ignored)
     provided = tuple(mapping.values())
     errors = _Errors()
-    frame = _arrow_convert(table, mapping, as_text, index, errors)
+    columns = {name: table.column(name) for name in table.column_names}
+    del table  # each column is let go once converted
+    frame = _arrow_convert(columns, mapping, as_text, index, errors)
     if errors.parts:
         # a rule is broken: check the cells again as written, so each line quotes the file
         try:
@@ -728,7 +740,7 @@ def _read_csv_arrow(path: Path, source: str) -> Register:
 
 
 def _arrow_table(
-    buf: Any, header_line: int, sep: str, width: int, mapping: dict[int, str]
+    path: Path, header_line: int, sep: str, width: int, mapping: dict[int, str]
 ) -> tuple[Any, set[int]]:
     """The mapped columns parsed by Arrow, typed by kind; and the positions read as text
     because Arrow could not type them (a number written ``1 234,50``, a date ``01.03.2014``):
@@ -742,7 +754,7 @@ def _arrow_table(
         types = {names[p]: _arrow_type(SPEC[n].kind, p in as_text) for p, n in mapping.items()}
         try:
             table = pacsv.read_csv(
-                pa.BufferReader(buf),
+                str(path),
                 read_options=pacsv.ReadOptions(
                     skip_rows=header_line + 1, column_names=names, block_size=ARROW_BLOCK_BYTES
                 ),
@@ -807,21 +819,35 @@ def _csv_notes(encoding: str, sep: str, header_line: int, ignored: list[str]) ->
 
 
 def _arrow_convert(
-    table: Any, mapping: dict[int, str], as_text: set[int], index: pd.Index, errors: _Errors
+    columns: dict[str, Any],
+    mapping: dict[int, str],
+    as_text: set[int],
+    index: pd.Index,
+    errors: _Errors,
 ) -> pd.DataFrame:
-    """The typed frame from the Arrow columns, each column's rules checked (the same functions
-    as :func:`_convert`, on the typed columns) and then the rules across rows."""
+    """The typed frame from the Arrow columns (by canonical name; each is taken out of
+    ``columns`` when converted), each column's rules checked (the same functions as
+    :func:`_convert`, on the typed columns), then the rules across rows."""
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     text_read = {mapping[p] for p in as_text}
     cells: dict[str, pd.Series] = {}
     out: dict[str, Any] = {}
     coded: dict[str, Any] = {}
+    big = sum(c.nbytes for c in columns.values()) > RELEASE_ABOVE_BYTES
     for spec in COLUMNS:
-        if spec.name not in mapping.values():
+        if spec.name not in columns:
             out[spec.name] = _missing_column(spec, index)
             continue
-        column = table.column(spec.name)
+        column = columns.pop(spec.name)
+        if big:
+            # the memory of the columns converted so far goes back (Arrow's allocator keeps
+            # it otherwise, and the next column's arrays come from elsewhere): at 1.15M rows
+            # the read's peak is ~100 MB lower; small reads skip it (the pages would only be
+            # faulted in again)
+            pa.default_memory_pool().release_unused()
         if spec.kind == "enum" and spec.name not in text_read:
             out[spec.name], bad, coded[spec.name] = _arrow_enum(column, spec, index)
             cells[spec.name] = out[spec.name]  # (the cells as written are read if it fails)
@@ -829,6 +855,16 @@ def _arrow_convert(
             continue
         col = _arrow_series(column, index, errors, spec.name)
         cells[spec.name] = col
+        if spec.kind == "date" and spec.name not in text_read:
+            # dates typed by Arrow (YYYY-MM-DD, real days): only the years are checked, as
+            # :func:`_to_date` does
+            days = col.to_numpy()
+            implausible = (days < np.datetime64(_FIRST_DAY)) | (
+                days >= np.datetime64(_AFTER_LAST_DAY)
+            )
+            errors.add(pd.Series(implausible, index=index), spec.name, col, _DATE_RULE)
+            out[spec.name] = col
+            continue
         if spec.kind == "text" and column.null_count == len(column):
             # the C parser reads a column of blanks as numbers (NaN), then as text: None
             out[spec.name] = _missing_column(spec, index)
@@ -855,8 +891,9 @@ def _arrow_series(column: Any, index: pd.Index, errors: _Errors, name: str) -> p
     import pandas as pd
     import pyarrow as pa
 
-    if pa.types.is_string(column.type):
-        return pd.Series(column.to_pandas().array, index=index, copy=False)
+    if pa.types.is_large_string(column.type):
+        one = pa.chunked_array([column.combine_chunks()], column.type)
+        return pd.Series(one.to_pandas().array, index=index, copy=False)
     if pa.types.is_date32(column.type):
         days = column.to_numpy() if len(column) else np.array([], "M8[D]")
         return pd.Series(days.astype("datetime64[s]"), index=index, copy=False)
@@ -880,21 +917,17 @@ def _arrow_enum(column: Any, spec: ColumnSpec, index: pd.Index) -> tuple[Any, An
 
     lookup = _ENUM_LOOKUP[spec.name]
     choices = list(spec.choices)
-    values, unknown, codes = [], [], []
-    for chunk in column.chunks:
-        texts = [_as_text(u) for u in chunk.dictionary.to_pylist()]
-        mapped = [None if t is None else lookup.get(_fold(t)) for t in texts] + [None]
-        odd = [t is not None and m is None for t, m in zip(texts, mapped, strict=False)]
-        at = chunk.indices.fill_null(len(texts)).to_numpy()
-        values.append(np.array(mapped, dtype=object)[at])
-        unknown.append(np.array([*odd, False])[at])
-        codes.append(np.array([-1 if m is None else choices.index(m) for m in mapped])[at])
-    if not values:
-        values, unknown, codes = [np.array([], object)], [np.array([], bool)], [np.array([], int)]
+    one = column.combine_chunks()  # one dictionary for all of Arrow's blocks
+    texts = [_as_text(u) for u in one.dictionary.to_pylist()]
+    mapped = [None if t is None else lookup.get(_fold(t)) for t in texts] + [None]
+    odd = [t is not None and m is None for t, m in zip(texts, mapped, strict=False)] + [False]
+    at = one.indices.fill_null(len(texts)).to_numpy()
+    unknown = np.array(odd)[at] if any(odd) else np.zeros(len(at), dtype=bool)
+    codes = np.array([-1 if m is None else choices.index(m) for m in mapped], dtype=np.int8)
     return (
-        pd.Series(np.concatenate(values), index=index, dtype=object, copy=False),
-        pd.Series(np.concatenate(unknown), index=index, copy=False),
-        np.concatenate(codes),
+        pd.Series(np.array(mapped, dtype=object)[at], index=index, dtype=object, copy=False),
+        pd.Series(unknown, index=index, copy=False),
+        codes[at],
     )
 
 
@@ -1184,12 +1217,11 @@ def _to_number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     import pandas as pd
 
     if pd.api.types.is_numeric_dtype(s.dtype) and s.dtype != bool:  # typed at parse time
-        typed = s.to_numpy(dtype=np.float64)
-        inf = np.isinf(typed)  # the only bad cells of a number column (blank is NaN)
-        if inf.any() or not typed.flags.writeable:
-            typed = typed.copy()
-            typed[inf] = np.nan
-        return pd.Series(typed, index=s.index, copy=False), pd.Series(inf, index=s.index)
+        typed = s.astype(np.float64)  # (no copy when float64 already)
+        inf = np.isinf(typed.to_numpy())  # the only bad cells of a number column (blank: NaN)
+        if inf.any():
+            typed = typed.where(~inf)
+        return typed, pd.Series(inf, index=s.index)
     blank = _blank(s)
     if isinstance(s.dtype, pd.StringDtype):  # CSV (pandas ≥ 3 reads text as str): text only
         odd = pd.Series(False, index=s.index)
@@ -1327,7 +1359,8 @@ def _as_text(v: object) -> str | None:
 
 def _plain_ends(s: pd.Series) -> bool:
     """True if every cell of an Arrow-backed text column is missing or starts and ends with a
-    visible ASCII character (so stripping whitespace changes nothing and no cell is empty);
+    visible ASCII character or a letter such as ``ø`` (so stripping whitespace changes nothing
+    and no cell is empty);
     read from the first and last byte of each cell in the Arrow buffers, chunk by chunk."""
     import numpy as np
 
@@ -1353,8 +1386,17 @@ def _plain_ends(s: pd.Series) -> bool:
             return False
         data = np.frombuffer(data_buf, dtype=np.uint8)
         first, last = data[start], data[end - 1]
-        if not ((first > 0x20) & (first < 0x7F) & (last > 0x20) & (last < 0x7F)).all():
+        # a visible ASCII character, or a two-byte one from U+00C0 to U+07FF (lead byte C3–DF:
+        # letters such as Ø, å, é; no whitespace there)
+        visible = (first > 0x20) & (first < 0x7F) | (first >= 0xC3) & (first <= 0xDF)
+        if not visible.all():
             return False
+        ends = (last > 0x20) & (last < 0x7F)
+        if not ends.all():
+            lead = data[np.maximum(end - 2, start)]
+            two_byte = (last >= 0x80) & (last <= 0xBF) & (end - start >= 2)
+            if not (ends | two_byte & (lead >= 0xC3) & (lead <= 0xDF)).all():
+                return False
     return True
 
 
@@ -1535,6 +1577,11 @@ def _check_range(errors: _Errors, spec: ColumnSpec, values: pd.Series, raw: pd.S
         add(v > spec.maximum, _describe_range(spec) + " (implausible value)")
 
 
+_DATE_RULE = "must be a date written YYYY-MM-DD or DD.MM.YYYY (years 1850–2100)"
+#: The plausible dates (:func:`_to_date`): years 1850 to 2100.
+_FIRST_DAY, _AFTER_LAST_DAY = "1850-01-01", "2101-01-01"
+
+
 def _missing_column(spec: ColumnSpec, index: pd.Index) -> pd.Series:
     """The values of a column the file does not have: NaN, NaT or None."""
     import numpy as np
@@ -1564,12 +1611,7 @@ def _convert_column(
         return _convert_percent(spec, col, percent_cells, errors)
     if spec.kind == "date":
         values, bad = _to_date(col)
-        errors.add(
-            bad,
-            spec.name,
-            col,
-            "must be a date written YYYY-MM-DD or DD.MM.YYYY (years 1850–2100)",
-        )
+        errors.add(bad, spec.name, col, _DATE_RULE)
         return values
     if spec.kind == "enum":
         mapped, bad = _enum(col, _ENUM_LOOKUP[spec.name])
@@ -1652,6 +1694,21 @@ def _convert_percent(
     return (values / 100.0).where(~ambiguous)
 
 
+def _increasing(arr: Any) -> bool:
+    """True if an Arrow text column (no nulls) is strictly increasing, shorter before longer
+    and then byte by byte (so ids numbered ``A-9``, ``A-10`` count as in order): then no two
+    cells are equal."""
+    import numpy as np
+    import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+    lengths = pc.binary_length(arr).to_numpy()
+    longer = np.diff(lengths)
+    if (longer < 0).any():
+        return False
+    less = pc.less(arr[:-1], arr[1:]).to_numpy()
+    return bool(((longer > 0) | less).all())
+
+
 def _all_distinct(s: pd.Series) -> bool:
     """True if no two cells of an Arrow-backed text column are equal; False when there are or
     when not sure (then the caller looks for the duplicates). Sorted and compared with the
@@ -1659,12 +1716,12 @@ def _all_distinct(s: pd.Series) -> bool:
     if getattr(s.dtype, "storage", None) != "pyarrow":
         return False
     import pyarrow as pa
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.compute as pc
 
     arr = pa.chunked_array(pa.array(s.array)).drop_null()
     if len(arr) < 2:
         return True
-    if pc.all(pc.less(arr[:-1], arr[1:])).as_py():  # in order already (as exports often are)
+    if _increasing(arr):  # in order already (as exports often are)
         return True
     ordered = arr.take(pc.sort_indices(arr))
     return not pc.any(pc.equal(ordered[1:], ordered[:-1])).as_py()
