@@ -610,7 +610,7 @@ _CONVERSION_ERROR = re.compile(r"In CSV column #(\d+): .*CSV conversion error")
 
 
 def _arrow_type(kind: Kind, as_text: bool) -> Any:
-    import pyarrow as pa  # type: ignore[import-untyped]
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     if as_text or kind == "text":
         return pa.large_string()  # what pandas' ``str`` columns hold: no copy to hand over
@@ -627,7 +627,7 @@ def _check_bytes(mm: Any) -> str:
     memory-mapped (checked in place, not copied)."""
     import codecs
 
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     head = mm[:HEAD_BYTES]
     if not head or _ANY_CONTENT.search(head) is None:
@@ -745,8 +745,8 @@ def _arrow_table(
     """The mapped columns parsed by Arrow, typed by kind; and the positions read as text
     because Arrow could not type them (a number written ``1 234,50``, a date ``01.03.2014``):
     one column at a time :data:`TYPED_RETRIES` times, then every typed column at once."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv  # type: ignore[import-untyped]
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.csv as pacsv  # type: ignore[import-untyped,unused-ignore]
 
     names = [f"c{i}" for i in range(width)]
     as_text: set[int] = set()
@@ -791,7 +791,7 @@ def _drop_blank_rows(table: Any) -> tuple[Any, Any]:
     """Rows with every (mapped) cell blank are dropped, as :func:`_blank_rows` does; returns
     the table and the mask of rows kept (None when none was blank)."""
     import numpy as np
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     if not table.num_rows or any(c.null_count == 0 for c in table.columns):
         return table, None
@@ -830,7 +830,7 @@ def _arrow_convert(
     :func:`_convert`, on the typed columns), then the rules across rows."""
     import numpy as np
     import pandas as pd
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     text_read = {mapping[p] for p in as_text}
     cells: dict[str, pd.Series] = {}
@@ -869,6 +869,8 @@ def _arrow_convert(
             # the C parser reads a column of blanks as numbers (NaN), then as text: None
             out[spec.name] = _missing_column(spec, index)
             continue
+        if spec.kind == "text" and column.null_count and _booleans_only(column):
+            raise _NotSure  # the C parser reads such a column as True/False objects
         out[spec.name] = _convert_column(spec, col, None, errors)
     frame = pd.DataFrame(out, index=index, copy=False)
 
@@ -882,6 +884,19 @@ def _arrow_convert(
     return frame
 
 
+#: What pandas' C parser reads as booleans.
+_BOOLEAN_SPELLINGS = ("True", "TRUE", "true", "False", "FALSE", "false")
+
+
+def _booleans_only(column: Any) -> bool:
+    """True if every cell of an Arrow text column that is not blank is a boolean spelling."""
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
+
+    found = pc.is_in(column, value_set=pa.array(_BOOLEAN_SPELLINGS, column.type))  # blank: no
+    return int(pc.sum(found).as_py() or 0) == len(column) - column.null_count
+
+
 def _arrow_series(column: Any, index: pd.Index, errors: _Errors, name: str) -> pd.Series:
     """An Arrow column as the pandas Series :func:`_read_csv` would hand to the rules: text as
     ``str``, numbers as float64 (NaN where blank), dates as datetime64[s] (NaT where blank).
@@ -889,7 +904,7 @@ def _arrow_series(column: Any, index: pd.Index, errors: _Errors, name: str) -> p
     :func:`_to_number` finds it."""
     import numpy as np
     import pandas as pd
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     if pa.types.is_large_string(column.type):
         one = pa.chunked_array([column.combine_chunks()], column.type)
@@ -1303,7 +1318,7 @@ def _iso_dates(s: pd.Series) -> tuple[Any, Any]:
     ok = np.zeros(n, dtype=bool)
     if not n or getattr(s.dtype, "storage", None) != "pyarrow":
         return values, ok
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     arr = pa.chunked_array(pa.array(s.array)).combine_chunks().cast(pa.large_string())
     _, offsets_buf, data_buf = arr.buffers()
@@ -1366,7 +1381,7 @@ def _plain_ends(s: pd.Series) -> bool:
 
     if getattr(s.dtype, "storage", None) != "pyarrow" or not len(s):
         return False
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
     for chunk in pa.chunked_array(pa.array(s.array)).chunks:
         if chunk.null_count == len(chunk):
@@ -1699,7 +1714,7 @@ def _increasing(arr: Any) -> bool:
     and then byte by byte (so ids numbered ``A-9``, ``A-10`` count as in order): then no two
     cells are equal."""
     import numpy as np
-    import pyarrow.compute as pc  # type: ignore[import-untyped]
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
     lengths = pc.binary_length(arr).to_numpy()
     longer = np.diff(lengths)
@@ -1715,8 +1730,8 @@ def _all_distinct(s: pd.Series) -> bool:
     neighbour, which at a million distinct ids is several times faster than hashing them."""
     if getattr(s.dtype, "storage", None) != "pyarrow":
         return False
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
+    import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
     arr = pa.chunked_array(pa.array(s.array)).drop_null()
     if len(arr) < 2:
