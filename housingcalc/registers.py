@@ -894,7 +894,7 @@ def _booleans_only(column: Any) -> bool:
     import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
     found = pc.is_in(column, value_set=pa.array(_BOOLEAN_SPELLINGS, column.type))  # blank: no
-    return int(pc.sum(found).as_py() or 0) == len(column) - column.null_count
+    return bool(int(pc.sum(found).as_py() or 0) == len(column) - column.null_count)
 
 
 def _arrow_series(column: Any, index: pd.Index, errors: _Errors, name: str) -> pd.Series:
