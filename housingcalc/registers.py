@@ -690,7 +690,11 @@ def _read_csv_arrow(path: Path, source: str) -> Register:
 
     with open(path, "rb") as f:
         try:
-            mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            if hasattr(mmap, "MAP_POPULATE"):  # Linux: mapped at once, not page by page
+                flags = mmap.MAP_SHARED | mmap.MAP_POPULATE
+                mm = mmap.mmap(f.fileno(), 0, flags=flags, prot=mmap.PROT_READ)
+            else:
+                mm = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # an empty file cannot be mapped
             raise _NotSure from None
     try:
