@@ -1613,11 +1613,53 @@ def _missing_column(spec: ColumnSpec, index: pd.Index) -> pd.Series:
     return pd.Series(None, index=index, dtype=object)
 
 
+def _breaks_number_rules(spec: ColumnSpec, v: Any) -> bool:
+    """Whether any of the float64 values ``v`` (NaN: blank) breaks a rule that
+    :func:`_convert_column` checks for a number, integer or percent column typed at parse time:
+    infinite (:func:`_to_number`), not whole (integer), out of range (:func:`_check_range`), a
+    rate that looks like a fraction (:func:`_convert_percent`)."""
+    import numpy as np
+
+    from housingcalc.limits import MAX_AMOUNT
+    from housingcalc.units import AMBIGUOUS_BELOW
+
+    if np.isinf(v).any():
+        return True
+    if spec.kind == "integer" and (np.isfinite(v) & (v != np.round(v))).any():
+        return True
+    if spec.minimum is not None:
+        below = v <= spec.minimum if spec.exclusive_minimum else v < spec.minimum
+        if below.any():
+            return True
+    if spec.maximum is None and spec.kind == "number" and (v > MAX_AMOUNT).any():
+        return True
+    if spec.maximum is not None and (v > spec.maximum).any():
+        return True
+    if spec.kind == "percent":
+        size = np.abs(v)
+        return bool(((size > 0) & (size < AMBIGUOUS_BELOW)).any())
+    return False
+
+
 def _convert_column(
     spec: ColumnSpec, col: pd.Series, percent_cells: pd.DataFrame | None, errors: _Errors
 ) -> pd.Series:
     """One column's cells → typed values; the cells that break the column's rules go to
     ``errors``."""
+    import numpy as np
+    import pandas as pd
+
+    if (
+        spec.kind in ("number", "integer", "percent")
+        and col.dtype == np.float64
+        and (spec.kind != "percent" or percent_cells is None)
+        and not _breaks_number_rules(spec, col.to_numpy())
+    ):
+        # typed at parse time and every cell within the rules: the values as they are (the
+        # checks below, cell by cell with their reasons, run only when some cell breaks one)
+        if spec.kind == "percent":
+            return pd.Series(col.to_numpy() / 100.0, index=col.index, copy=False)
+        return col
     if spec.kind in ("number", "integer"):
         values, bad = _to_number(col)
         errors.add(bad, spec.name, col, _number_rule(col, bad))
