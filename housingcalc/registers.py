@@ -1398,24 +1398,25 @@ def _plain_ends(s: pd.Series) -> bool:
             chunk.offset : chunk.offset + len(chunk) + 1
         ]
         start, end = offsets[:-1], offsets[1:]
-        if chunk.null_count:
-            present = chunk.is_valid().to_numpy(zero_copy_only=False)
-            start, end = start[present], end[present]
-        if (end <= start).any():
-            return False
         data = np.frombuffer(data_buf, dtype=np.uint8)
-        first, last = data[start], data[end - 1]
+        if not len(data):
+            return False
+        # first and last byte of each cell (of a blank one: any byte, ignored below)
+        first = data[np.minimum(start, len(data) - 1)]
+        last = data[np.clip(end - 1, 0, len(data) - 1)]
         # a visible ASCII character, or a two-byte one from U+00C0 to U+07FF (lead byte C3–DF:
         # letters such as Ø, å, é; no whitespace there)
-        visible = (first > 0x20) & (first < 0x7F) | (first >= 0xC3) & (first <= 0xDF)
-        if not visible.all():
-            return False
+        ok = (end > start) & ((first > 0x20) & (first < 0x7F) | (first >= 0xC3) & (first <= 0xDF))
         ends = (last > 0x20) & (last < 0x7F)
         if not ends.all():
-            lead = data[np.maximum(end - 2, start)]
+            lead = data[np.clip(end - 2, 0, len(data) - 1)]
             two_byte = (last >= 0x80) & (last <= 0xBF) & (end - start >= 2)
-            if not (ends | two_byte & (lead >= 0xC3) & (lead <= 0xDF)).all():
-                return False
+            ends |= two_byte & (lead >= 0xC3) & (lead <= 0xDF)
+        ok &= ends
+        if chunk.null_count:
+            ok |= ~chunk.is_valid().to_numpy(zero_copy_only=False)
+        if not ok.all():
+            return False
     return True
 
 

@@ -423,3 +423,31 @@ def test_a_text_column_of_booleans_and_blanks_is_left_to_the_pandas_reader(
     fast, slow = both(path)
     assert_same(fast, slow)
     assert fast[1]["standard"].tolist() == ["True", None]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="aZ0 øØéß\u01ff\u07ff\u0800\t\u00a0\u0085\u2000\u3000", max_size=4),
+            st.none(),
+        ),
+        max_size=20,
+    ),
+    st.integers(1, 4),
+)
+def test_text_cells_kept_as_read_only_when_stripping_changes_nothing(
+    values: list[str | None], chunks: int
+) -> None:
+    """The shortcut of :func:`_to_text` (first and last byte of each cell: visible ASCII, or
+    a letter from U+00C0 to U+07FF) against pandas' strip, on cells with Unicode whitespace
+    (no-break space, NEL, en quad, ideographic space) and letters at both ends, in Arrow
+    columns of one or more chunks."""
+    import pyarrow as pa
+
+    size = -(-len(values) // chunks) or 1
+    parts = [values[i : i + size] for i in range(0, len(values), size)] or [[]]
+    column = pa.chunked_array([pa.array(p, pa.large_string()) for p in parts], pa.large_string())
+    s = pd.Series(column.to_pandas().array)
+    stripped = s.str.strip()
+    pd.testing.assert_series_equal(R._to_text(s), stripped.where(stripped != ""))
