@@ -4,7 +4,7 @@ reinvestment cohorts, the rent-law phase-in and stress scenarios, vectorised ove
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -219,18 +219,28 @@ class _LoanYears:
     repayment: F64
     closing: F64
     closing_end: F64
+    _of_last: list[Any] = field(default_factory=list, repr=False)
 
     def of(self, idx: np.ndarray) -> tuple[F64, F64, F64]:
         """Interest, repayment and closing balance of the units ``idx`` (zeros without a loan);
-        ``idx`` must be among the units the rows were kept for."""
+        ``idx`` must be among the units the rows were kept for. Kept for the last ``idx``
+        asked for (the scenarios that share these loans ask for the same sold units); the
+        arrays are read-only."""
+        last = self._of_last
+        if last and last[0] is idx:
+            kept: tuple[F64, F64, F64] = last[1]
+            return kept
         r = self.row[idx]
         has = r >= 0
         out = []
         for a in (self.interest, self.repayment, self.closing):
             m = np.zeros((len(idx), a.shape[1]))
             m[has] = a[r[has]]
+            m.flags.writeable = False
             out.append(m)
-        return out[0], out[1], out[2]
+        result = out[0], out[1], out[2]
+        self._of_last[:] = [idx, result]
+        return result
 
 
 #: Loans amortised per call of the loan engine in :func:`_loan_years`.
@@ -278,6 +288,7 @@ def _loan_years(
         # figures are the same as with one; the engine's advice for portfolio runs
         y = amortize_yearly(
             LoanBatch.from_arrays(principal[part], rate[part], terms[s : s + _LOAN_BLOCK]),
+            chunk=_LOAN_BLOCK // 2,
             workers=2,
         )
         k = min(horizon, y.interest.shape[1])
@@ -739,7 +750,7 @@ def project(
         {
             **{c: st.labels[c].array for c in st.labels.columns},
             "sold": st.sale_year > 0,
-            "sale_year": st.sale_year,
+            "sale_year": st.sale_year.copy(),  # shared by the scenarios
             "market_value_end": market_end_unit,
             "book_value_end": book_end_unit,
             "loan_balance_end": np.where(kept, loan_last, 0.0),
@@ -747,6 +758,7 @@ def project(
             **sale_cols,
         },
         index=f.index,
+        copy=False,  # arrays of this call: not copied into one block
     )
     years_b = np.flatnonzero(count > 0)
     cohorts = pd.DataFrame(
