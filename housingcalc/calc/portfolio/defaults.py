@@ -178,6 +178,18 @@ class _Defaults:
             fill = fill(mask)
         elif isinstance(fill, (pd.Series, np.ndarray)):
             fill = fill[mask]
+        dtype = values.dtype
+        if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+            # Arrow replaces the cells in one pass (a .loc assignment costs ~2× as much)
+            import pyarrow as pa  # type: ignore[import-untyped]
+            import pyarrow.compute as pc  # type: ignore[import-untyped]
+
+            arr = pa.array(values.array)
+            if isinstance(fill, str):
+                new = pc.if_else(pa.array(mask), pa.scalar(fill, arr.type), arr)
+            else:
+                new = pc.replace_with_mask(arr, pa.array(mask), pa.array(fill, type=arr.type))
+            return pd.Series(pd.array(new, dtype=dtype), index=values.index, name=values.name)
         out = values.copy()
         out.loc[mask] = fill
         return out

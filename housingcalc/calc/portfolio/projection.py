@@ -321,6 +321,7 @@ def _loan_years(
             LoanBatch.from_arrays(principal[part], rate[part], terms[s : s + _LOAN_BLOCK]),
             chunk=_LOAN_BLOCK // 2,
             workers=2,
+            years=horizon,  # the years after the horizon are not shown
         )
         k = min(horizon, y.interest.shape[1])
         # year-major (Y, L) storage: each year's loans are contiguous; int64 øre sums are exact
