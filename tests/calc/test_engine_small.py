@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -70,3 +71,35 @@ def test_the_rent_to_own_kind_of_loan() -> None:
     ]
     group.append(Loan(principal=1_000, annual_rate=0.0, n_terms=12, kind="serial"))
     _same(group)
+
+
+YEARLY_DERIVED = ("opening_balance", "repayment", "terms_in_year")
+
+
+@SETTINGS
+@given(
+    st.lists(loans(), min_size=1, max_size=SMALL_BATCH + 4),
+    st.integers(min_value=1, max_value=45),
+)
+def test_a_horizon_gives_the_first_years_unchanged(group: list[Loan], years: int) -> None:
+    """``amortize_yearly(batch, years=k)`` (the projection's horizon) equals the first ``k``
+    years of the whole run, field by field, on both paths (one loan at a time for at most
+    ``SMALL_BATCH`` loans, vectorised above); a loan still running after ``k`` years has run
+    ``k`` years of terms."""
+    batch = LoanBatch.from_loans(group)
+    whole, part = amortize_yearly(batch), amortize_yearly(batch, years=years)
+    k = min(years, whole.interest.shape[1])
+    assert part.interest.shape == (len(group), k)
+    for f in (*YEAR_FIELDS, *YEARLY_DERIVED):
+        a, b = getattr(whole, f), getattr(part, f)
+        if f == "n_terms":
+            np.testing.assert_array_equal(np.minimum(a, years * batch.terms_per_year), b)
+        else:
+            np.testing.assert_array_equal(a[:, :k], b, err_msg=f)
+
+
+def test_a_horizon_must_be_whole_years() -> None:
+    batch = LoanBatch.from_loans([Loan(1_000, 0.05, n_terms=12)])
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="years must be a positive int"):
+            amortize_yearly(batch, years=bad)  # type: ignore[arg-type]

@@ -277,3 +277,65 @@ def test_new_units_loans_amortise_through_the_loan_engine(params: ParameterSet) 
     assert y.loc[2, "interest_paid"] == pytest.approx(
         (own.interest[0, 1] + n * engine.interest[0, 0]) / 100
     )
+
+
+def _frames_equal(a: Any, b: Any) -> None:
+    import pandas as pd
+
+    for x, y in zip(a.all, b.all, strict=True):
+        for part in ("yearly", "per_unit", "sales", "cohorts"):
+            pd.testing.assert_frame_equal(getattr(x, part), getattr(y, part), check_exact=True)
+    pd.testing.assert_frame_equal(a.comparison, b.comparison, check_exact=True)
+
+
+def test_the_analysis_with_loans_in_the_background_equals_one_after_the_other() -> None:
+    """analyse_portfolio amortises the loans in a background thread while it values and
+    tariffs: the projection is the one project_all makes alone, figure for figure, and the
+    trace of rule values used is the same."""
+    from housingcalc.calc.portfolio import analyse_portfolio
+
+    _, a, params = _example()
+    reg = read_register(example("portfolio-example-register.csv"))
+    together = analyse_portfolio(reg.frame, a, params)
+    alone = project_all(complete_register(reg.frame, a, params), a, params)
+    assert together.projection is not None
+    _frames_equal(together.projection, alone)
+    # the rule values read, in order, as when every part runs one after the other
+    from housingcalc.calc.portfolio import beregningsutvalget_rates, portfolio_tariff
+
+    ps = params.fresh()
+    units = complete_register(reg.frame, a, ps)
+    beregningsutvalget_rates(a, ps)
+    portfolio_tariff(units, a, ps)
+    project_all(units, a, ps)
+    assert [(v.name, v.effective) for v in together.sources] == [
+        (v.name, v.effective) for v in ps.used()
+    ]
+
+
+def test_an_error_in_the_background_is_raised_by_the_analysis(params: ParameterSet) -> None:
+    """A sale plan naming a unit not in the register fails in the background thread; the
+    analysis raises that error (with its lines), not a thread's traceback."""
+    from housingcalc.calc.portfolio import analyse_portfolio
+
+    a = small_assumptions(sales={"plan": [{"unit_id": "Z", "year": 1}]})
+    with pytest.raises(CollectedErrors) as info:
+        analyse_portfolio(frame_from_cells(SMALL, "small").frame, a, params)
+    assert info.value.errors == ["sales.plan[0]: unit_id 'Z' is not in the register"]
+
+
+def test_scenarios_share_the_columns_that_do_not_depend_on_them() -> None:
+    """The base and the vacancy scenario share the loans (no rate change): their per-unit loan
+    balances are one read-only array; the +2 pp scenario has its own, with higher balances
+    (slower repayment) where a loan is kept to the end. A write to a shared column fails
+    loudly instead of changing another scenario."""
+    units, a, params = _example()
+    ps = project_all(units, a, params)
+    base, rates, _, vacancy = ps.all
+    b = base.per_unit["loan_balance_end"].to_numpy()
+    assert np.shares_memory(b, vacancy.per_unit["loan_balance_end"].to_numpy())
+    r = rates.per_unit["loan_balance_end"].to_numpy()
+    assert not np.shares_memory(b, r)
+    assert (r >= b - 1e-9).all() and (r > b).any()
+    with pytest.raises(ValueError, match="read-only"):
+        base.per_unit["loan_balance_end"].to_numpy()[0] = 1.0

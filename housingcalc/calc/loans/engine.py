@@ -74,7 +74,8 @@ class TermSchedule:
 @dataclass(frozen=True, eq=False)
 class YearlyTotals:
     """Per-loan totals per loan year (terms ``1 … terms_per_year`` are year 1), int64 øre,
-    shape ``(N, Y)``, ``Y`` = the longest loan in years; 0 after a loan ends.
+    shape ``(N, Y)``, ``Y`` = the longest loan in years (or the years asked for); 0 after a
+    loan ends.
 
     Stored: ``interest``, ``closing_balance`` (end of year), ``extra_repayment`` and, per loan,
     ``n_terms`` (terms actually run), ``principal``, ``fee_per_term``, ``terms_per_year``.
@@ -170,6 +171,7 @@ class _Chunk:
         period: int,
         out: dict[str, I64],
         n_terms_out: I64,
+        t_stop: int | None = None,
     ) -> None:
         m0 = rows.shape[0]
         self.serial, self.tpy, self.period = serial, tpy, period
@@ -179,7 +181,13 @@ class _Chunk:
         local = np.full(len(batch), -1, np.int64)
         local[rows] = np.arange(m0)
         end0 = batch.n_terms[rows]
-        self.t_max = t_max = int(end0.max())
+        t_max = int(end0.max())
+        # a horizon (``t_stop``, whole periods) ends the run there with loans still running
+        self.stopped = t_stop is not None and t_stop < t_max
+        if self.stopped:
+            assert t_stop is not None
+            t_max = t_stop
+        self.t_max = t_max
         self.rc = _events(local, batch.rc_loan, batch.rc_term, batch.rc_rate_e8, t_max)
         self.ex = _events(local, batch.ex_loan, batch.ex_term, batch.ex_oere, t_max)
         self.has_extra = self.ex[0].size > 0
@@ -372,6 +380,9 @@ class _Chunk:
                     self.n_terms_out[self.row] = self.fin
                     return
                 self.next_period()
+        if self.stopped:  # the horizon: the loans still running ran t_max terms
+            self.n_terms_out[self.row] = np.where(self.fin == 0, self.t_max, self.fin)
+            return
         raise AssertionError("unreachable: every loan ends by its last term")  # pragma: no cover
 
 
@@ -454,13 +465,17 @@ class _OneLoan:
                 self.end = min(self.end, t + terms)
         return int(x)
 
-    def run(self, row: int, period: int, out: dict[str, I64], fee: int) -> int:
-        """Write the loan's period rows into ``out``; return the terms it ran."""
+    def run(
+        self, row: int, period: int, out: dict[str, I64], fee: int, t_stop: int | None = None
+    ) -> int:
+        """Write the loan's period rows into ``out``; return the terms it ran (up to
+        ``t_stop``, a whole number of periods, where given)."""
         full = "opening_balance" in out
         has_extra = "extra_repayment" in out
         i_acc = x_acc = 0
         b_open = self.bal
-        for t in range(1, self.t_max + 1):
+        last = self.t_max if t_stop is None else min(self.t_max, t_stop)
+        for t in range(1, last + 1):
             if t in self.rc and not self.fin:
                 self.rate_change(t)
             if self.io == t - 1 and not self.fin:
@@ -482,6 +497,8 @@ class _OneLoan:
                     return self.fin
                 i_acc = x_acc = 0
                 b_open = self.bal
+        if last < self.t_max:  # stopped at the horizon while still running
+            return last
         raise AssertionError("unreachable: every loan ends by its last term")  # pragma: no cover
 
 
@@ -498,15 +515,24 @@ def _chunks(batch: LoanBatch, chunk: int) -> list[tuple[I64, bool, int]]:
     return out
 
 
-def _simulate(batch: LoanBatch, yearly: bool, chunk: int, workers: int) -> dict[str, I64]:
-    """Period-major outputs ``(P, N)`` (P = years or terms) and ``n_terms`` ``(N,)``."""
+def _simulate(
+    batch: LoanBatch, yearly: bool, chunk: int, workers: int, years: int | None = None
+) -> dict[str, I64]:
+    """Period-major outputs ``(P, N)`` (P = years or terms) and ``n_terms`` ``(N,)``; with
+    ``years`` (yearly only), the first ``years`` years."""
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
         raise ValueError("chunk must be a positive int")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError("workers must be a positive int")
     n = len(batch)
+    if years is not None and (
+        not yearly or isinstance(years, bool) or not isinstance(years, int) or years < 1
+    ):
+        raise ValueError("years must be a positive int, for yearly totals")
     if yearly:
         n_periods = int((-(-batch.n_terms // batch.terms_per_year)).max())
+        if years is not None:
+            n_periods = min(n_periods, years)
         fields = ["interest", "closing_balance"]
     else:
         n_periods = int(batch.n_terms.max())
@@ -520,12 +546,13 @@ def _simulate(batch: LoanBatch, yearly: bool, chunk: int, workers: int) -> dict[
     def run(job: tuple[I64, bool, int]) -> None:
         rows, serial, tpy = job
         period = tpy if yearly else 1
+        t_stop = None if years is None else years * tpy
         if n <= SMALL_BATCH:
             for row in rows.tolist():
                 one = _OneLoan(batch, row, serial, tpy)
-                n_terms[row] = one.run(row, period, out, int(batch.fee_oere[row]))
+                n_terms[row] = one.run(row, period, out, int(batch.fee_oere[row]), t_stop)
             return
-        _Chunk(batch, rows, serial, tpy, period, out, n_terms).run()
+        _Chunk(batch, rows, serial, tpy, period, out, n_terms, t_stop).run()
 
     if workers > 1 and len(jobs) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -571,19 +598,25 @@ def amortize(batch: LoanBatch, *, chunk: int = CHUNK, workers: int = 1) -> TermS
     return TermSchedule(**{f: a.T for f, a in out.items()}, n_terms=n_terms)
 
 
-def amortize_yearly(batch: LoanBatch, *, chunk: int = CHUNK, workers: int = 1) -> YearlyTotals:
+def amortize_yearly(
+    batch: LoanBatch, *, chunk: int = CHUNK, workers: int = 1, years: int | None = None
+) -> YearlyTotals:
     """Per-loan yearly totals without term-level arrays (int64 øre, shape ``(N, Y)``).
 
     Equal to summing :func:`amortize` over each loan year. ``workers > 1`` runs chunks of
     ``chunk`` loans in threads (portfolio runs: ``workers=2``). The arrays are transposed
     views of year-major storage (Fortran order).
 
+    ``years``: only the first ``years`` years (a projection's horizon); the figures of those
+    years are the same as without it, a loan still running then keeps its closing balance,
+    and its ``n_terms`` are the terms run in those years.
+
     >>> from housingcalc.calc.loans import Loan, LoanBatch
     >>> y = amortize_yearly(LoanBatch.from_loans([Loan(12_000, 0.06, n_terms=24)]))
     >>> y.payment.tolist(), y.closing_balance.tolist()
     ([[638220, 638217]], [[617948, 0]])
     """
-    out = _simulate(batch, True, chunk, workers)
+    out = _simulate(batch, True, chunk, workers, years)
     return YearlyTotals(
         interest=out["interest"].T,
         closing_balance=out["closing_balance"].T,

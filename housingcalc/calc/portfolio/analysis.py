@@ -19,7 +19,7 @@ from housingcalc.calc.portfolio.cost import (
     beregningsutvalget_rates,
 )
 from housingcalc.calc.portfolio.defaults import Units, complete_register
-from housingcalc.calc.portfolio.projection import ProjectionSet, project_all
+from housingcalc.calc.portfolio.projection import Background, ProjectionSet, project_all
 from housingcalc.calc.portfolio.tariff import portfolio_tariff
 from housingcalc.calc.portfolio.valuation import Valuation, value_portfolio
 
@@ -57,6 +57,9 @@ def analyse_portfolio(
     """
     ps = params.fresh()
     units = complete_register(frame, assumptions, ps, source=source)
+    # the projection's loans are amortised on the other core meanwhile (they need no rule
+    # values, so the trace of the values used is the same as run one after the other)
+    shared = Background(units, assumptions) if "project" in parts else None
     valuation = value_portfolio(units)
     cost = None
     if "cost" in parts:
@@ -75,7 +78,7 @@ def analyse_portfolio(
             cost.table, cost.per_unit_frame, cap, mnt, cost.administration_per_unit, origin
         )
     tariff = portfolio_tariff(units, assumptions, ps) if "tariff" in parts else None
-    projection = project_all(units, assumptions, ps) if "project" in parts else None
+    projection = project_all(units, assumptions, ps, shared=shared) if shared else None
     return PortfolioResult(
         units,
         assumptions,

@@ -4,7 +4,8 @@ reinvestment cohorts, the rent-law phase-in and stress scenarios, vectorised ove
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -137,7 +138,7 @@ def sale_years(units: Units, assumptions: PortfolioAssumptions) -> np.ndarray:
         ids = f["unit_id"]
         hits = np.flatnonzero(ids.isin(wanted).to_numpy(bool))  # Arrow/hash look-up, no copy
         first: dict[str, int] = {}
-        for i, uid in zip(hits.tolist(), ids.to_numpy()[hits].tolist(), strict=True):
+        for i, uid in zip(hits.tolist(), ids.iloc[hits].tolist(), strict=True):
             first.setdefault(uid, i)
         pos = np.array([first.get(uid, -1) for uid in wanted], dtype=np.int64)
         years = np.array([p.year for p in s.plan], dtype=np.int64)
@@ -167,7 +168,7 @@ def sale_years(units: Units, assumptions: PortfolioAssumptions) -> np.ndarray:
             f["owned"].to_numpy(bool) & f["status"].isin(s.eligible_status).to_numpy() & (out == 0)
         )
         idx = np.flatnonzero(eligible)
-        sub = f.iloc[idx]
+        sub = f[["unit_id", "acquired", "market_value", "book_value"]].iloc[idx]
         if s.order == "oldest_first":
             key = sub["acquired"].fillna(pd.Timestamp.max).to_numpy()
         elif s.order == "largest_hidden_value_first":
@@ -219,6 +220,7 @@ class _LoanYears:
     repayment: F64
     closing: F64
     closing_end: F64
+    _sold_last: list[Any] = field(default_factory=list, repr=False)
 
     def of(self, idx: np.ndarray) -> tuple[F64, F64, F64]:
         """Interest, repayment and closing balance of the units ``idx`` (zeros without a loan);
@@ -231,6 +233,45 @@ class _LoanYears:
             m[has] = a[r[has]]
             out.append(m)
         return out[0], out[1], out[2]
+
+    def sold(self, st: _Stock) -> _SoldLoans:
+        """The loans of the units ``st`` sells (:meth:`of`) and their part of the yearly sums;
+        kept for the last stock asked for (the scenarios sharing these loans share it)."""
+        last = self._sold_last
+        if last and last[0] is st:
+            kept: _SoldLoans = last[1]
+            return kept
+        interest, repayment, closing = self.of(st.sold)
+        balance_end = np.where(st.kept, self.closing_end, 0.0)
+        for a in (interest, repayment, closing, balance_end):
+            a.flags.writeable = False
+        result = _SoldLoans(
+            interest,
+            repayment,
+            closing,
+            (interest * st.before).sum(axis=0),
+            (repayment * st.before).sum(axis=0),
+            (closing * st.by_end).sum(axis=0),
+            balance_end,
+        )
+        self._sold_last[:] = [st, result]
+        return result
+
+
+@dataclass(frozen=True, eq=False)
+class _SoldLoans:
+    """Interest, repayment and closing balance of the sold units (sold units × years 1 … H),
+    and per year the interest and repayment of those sold before it and the balance of those
+    sold by its end."""
+
+    interest: F64
+    repayment: F64
+    closing: F64
+    interest_before: F64
+    repayment_before: F64
+    closing_by_end: F64
+    #: each unit's balance at the end of year H where kept, else 0 (read-only)
+    balance_end: F64
 
 
 #: Loans amortised per call of the loan engine in :func:`_loan_years`.
@@ -278,7 +319,9 @@ def _loan_years(
         # figures are the same as with one; the engine's advice for portfolio runs
         y = amortize_yearly(
             LoanBatch.from_arrays(principal[part], rate[part], terms[s : s + _LOAN_BLOCK]),
+            chunk=_LOAN_BLOCK // 2,
             workers=2,
+            years=horizon,  # the years after the horizon are not shown
         )
         k = min(horizon, y.interest.shape[1])
         # year-major (Y, L) storage: each year's loans are contiguous; int64 øre sums are exact
@@ -347,8 +390,55 @@ class _Stock:
     grant: F64
     book_end: F64  # every unit's book value at the end of year H (0 if not owned)
     grant_end: F64
+    kept: np.ndarray  # owned and not sold
     #: unit_id, tenure and status as the per-unit tables show them (converted once)
     labels: pd.DataFrame
+
+    @cached_property
+    def before(self) -> F64:
+        """Sold units × years 1 … H: 1 where the unit was sold before year t (inactive)."""
+        t = np.arange(1, len(self.book_sum))
+        return (self.year[:, None] < t[None, :]).astype(np.float64)
+
+    @cached_property
+    def by_end(self) -> F64:
+        """Sold units × years 1 … H: 1 where the unit was sold by the end of year t."""
+        t = np.arange(1, len(self.book_sum))
+        return (self.year[:, None] <= t[None, :]).astype(np.float64)
+
+    @cached_property
+    def unit_end(self) -> dict[str, np.ndarray]:
+        """The per-unit end-state columns that do not depend on the scenario (read-only, so
+        the scenarios' tables can share them): sold, sale year, book value at the sale or
+        the end of year H, grant still repayable at the end of year H if kept."""
+        book = self.book_end.copy()
+        book[self.sold] = self.book[np.arange(len(self.sold)), self.year]
+        out = {
+            "sold": self.sale_year > 0,
+            "sale_year": self.sale_year.copy(),
+            "book_value_end": book,
+            "grant_repayable_end": np.where(self.kept, self.grant_end, 0.0),
+        }
+        for a in out.values():
+            a.flags.writeable = False
+        return out
+
+    @cached_property
+    def sold_sums(self) -> dict[str, F64]:
+        """Per year 1 … H, the sold units' part of the register's sums (the same in every
+        scenario, so worked out once): rent, running costs, count and depreciation of the
+        units sold before the year; market value, book value and grant of those sold by its
+        end (the market value at today's prices)."""
+        before, by_end = self.before, self.by_end
+        return {
+            "rent": self.rent @ before,
+            "running": self.running @ before,
+            "count": before.sum(axis=0),
+            "depreciation": ((self.book[:, :-1] - self.book[:, 1:]) * before).sum(axis=0),
+            "market": self.market @ by_end,
+            "book_end": (self.book[:, 1:] * by_end).sum(axis=0),
+            "grant_end": (self.grant[:, 1:] * by_end).sum(axis=0),
+        }
 
 
 #: Units per block where a units × years array is summed block by block.
@@ -379,26 +469,29 @@ def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
         book_sum = blk.sum(axis=0)
     book_end = np.maximum(book0 - dep * t[-1], land)  # the end of year H
     book = np.maximum(book0[sold, None] - dep[sold, None] * t[None, :], land[sold, None])
-    # grant still repayable at the end of each year (completed years from payout)
+    # grant still repayable at the end of each year (completed years from payout), summed
+    # over blocks of grants the same way as the book value
     amount = f["grant_amount"].to_numpy(np.float64) * own
+    months = f["grant_months"].to_numpy(np.float64)
+    terms = [f[c].to_numpy(np.float64) for c in ("grant_rate", "grant_period", "grant_small")]
+
+    def repayable(rows: np.ndarray) -> F64:
+        years = np.floor((months[rows, None] + 12.0 * t[None, :]) / 12.0)
+        return grant_repayable(amount[rows, None], years, *(c[rows, None] for c in terms))
+
     g = np.flatnonzero(amount > 0)
     grant_sum = np.zeros(horizon + 1)
-    grant = np.zeros((len(sold), horizon + 1))
     grant_end = np.zeros(len(f))
-    if len(g):
-        months = f["grant_months"].to_numpy(np.float64)[g]
-        years = np.floor((months[:, None] + 12.0 * t[None, :]) / 12.0)
-        cols = [
-            f[c].to_numpy(np.float64)[g][:, None]
-            for c in ("grant_rate", "grant_period", "grant_small")
-        ]
-        grant_g = grant_repayable(amount[g][:, None], years, cols[0], cols[1], cols[2])
-        grant_sum = grant_g.sum(axis=0)
-        grant_end[g] = grant_g[:, -1]
-        at_g = np.full(len(f), -1, dtype=np.int64)
-        at_g[g] = np.arange(len(g))
-        r = at_g[sold]
-        grant[r >= 0] = grant_g[r[r >= 0]]
+    for s in range(0, len(g), _BLOCK):
+        rows = g[s : s + _BLOCK]
+        blk = np.empty((len(rows) + 1, horizon + 1))
+        blk[0] = grant_sum
+        blk[1:] = repayable(rows)
+        grant_sum = blk.sum(axis=0)
+        grant_end[rows] = blk[1:, -1]
+    grant = np.zeros((len(sold), horizon + 1))
+    with_grant = amount[sold] > 0
+    grant[with_grant] = repayable(sold[with_grant])
     rent = 12.0 * f["rent_monthly"].to_numpy(np.float64)
     running = f["maintenance_yearly"].to_numpy(np.float64) + f["other_costs_yearly"].to_numpy(
         np.float64
@@ -422,6 +515,7 @@ def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
         grant=grant,
         book_end=book_end,
         grant_end=grant_end,
+        kept=own & (sale_year == 0),
         labels=pd.DataFrame(
             {c: _shown_text(f[c]) for c in ("unit_id", "tenure", "status")}, index=f.index
         ),
@@ -575,28 +669,29 @@ def project(
     collect = (1.0 - vacancy) * (1.0 - p.rent_loss_rate)
 
     # the register's units: sums over all, less the units sold (before year t / by its end)
+    # (the sums over the sold units are the same in scenarios that share the stock and loans)
     t = np.arange(1, horizon + 1)
     y = st.year
-    before = (y[:, None] < t[None, :]).astype(np.float64)  # sold before year t: inactive
-    by_end = (y[:, None] <= t[None, :]).astype(np.float64)  # sold by the end of year t
-    interest_s, repayment_s, closing_s = loans.of(st.sold)
+    sold = st.sold_sums
+    ls = loans.sold(st)
+    closing_s = ls.closing
     if _phase is None:
-        rent = cpi * collect * (st.rent_sum - st.rent @ before)
+        rent = cpi * collect * (st.rent_sum - sold["rent"])
     else:  # rents phased in to the tariff as husleieloven allows (calc.rent_law)
         from housingcalc.calc.rent_law import phased_rent_sums
 
-        rent = cpi * collect * phased_rent_sums(_phase, st.sold, before, horizon)
-    running = cpi * (st.running_sum - st.running @ before)
+        rent = cpi * collect * phased_rent_sums(_phase, st.sold, st.before, horizon)
+    running = cpi * (st.running_sum - sold["running"])
     lease = cpi * st.lease_sum
-    active_units = st.n - before.sum(axis=0)
+    active_units = st.n - sold["count"]
     dep_all = st.book_sum[:-1] - st.book_sum[1:]
-    depreciation = dep_all - ((st.book[:, :-1] - st.book[:, 1:]) * before).sum(axis=0)
-    interest = loans.interest_sum - (interest_s * before).sum(axis=0)
-    principal = loans.repayment_sum - (repayment_s * before).sum(axis=0)
-    market_end = price_idx[1:] * (st.market_sum - st.market @ by_end)
-    book_end = st.book_sum[1:] - (st.book[:, 1:] * by_end).sum(axis=0)
-    loan_end = loans.closing_sum - (closing_s * by_end).sum(axis=0)
-    grant_end = st.grant_sum[1:] - (st.grant[:, 1:] * by_end).sum(axis=0)
+    depreciation = dep_all - sold["depreciation"]
+    interest = loans.interest_sum - ls.interest_before
+    principal = loans.repayment_sum - ls.repayment_before
+    market_end = price_idx[1:] * (st.market_sum - sold["market"])
+    book_end = st.book_sum[1:] - sold["book_end"]
+    loan_end = loans.closing_sum - ls.closing_by_end
+    grant_end = st.grant_sum[1:] - sold["grant_end"]
 
     # sales at the end of their year
     k = np.arange(len(y))
@@ -726,27 +821,25 @@ def project(
     npv = float(np.nansum(yearly["cash_flow"].to_numpy() * disc))
 
     # each register unit's end state: at its sale, or at the end of year H
-    kept = own & (st.sale_year == 0)
     market_end_unit = f["market_value"].to_numpy(np.float64) * own * price_idx[horizon]
-    book_end_unit = st.book_end.copy()
     market_end_unit[st.sold] = sale_price / a.sales.price_factor
-    book_end_unit[st.sold] = book_sold
-    loan_last = loans.closing_end
+    shared = st.unit_end  # the same arrays in every scenario (read-only)
     sale_cols = {c: np.zeros(st.n) for c in ("sale_price", "sale_net_cash", "sale_gain")}
     for c, v in zip(sale_cols, (sale_price, net_cash, gain), strict=True):
         sale_cols[c][st.sold] = v
     per_unit = pd.DataFrame(
         {
             **{c: st.labels[c].array for c in st.labels.columns},
-            "sold": st.sale_year > 0,
-            "sale_year": st.sale_year,
+            "sold": shared["sold"],
+            "sale_year": shared["sale_year"],
             "market_value_end": market_end_unit,
-            "book_value_end": book_end_unit,
-            "loan_balance_end": np.where(kept, loan_last, 0.0),
-            "grant_repayable_end": np.where(kept, st.grant_end, 0.0),
+            "book_value_end": shared["book_value_end"],
+            "loan_balance_end": ls.balance_end,
+            "grant_repayable_end": shared["grant_repayable_end"],
             **sale_cols,
         },
         index=f.index,
+        copy=False,  # arrays of this call: not copied into one block
     )
     years_b = np.flatnonzero(count > 0)
     cohorts = pd.DataFrame(
@@ -826,14 +919,18 @@ def stress_specs(assumptions: PortfolioAssumptions) -> tuple[StressSpec, ...]:
     )
 
 
-def project_all(
-    units: Units, assumptions: PortfolioAssumptions, params: ParameterSet
-) -> ProjectionSet:
-    """The base projection and every stress scenario, with a side-by-side comparison.
+@dataclass(frozen=True, eq=False)
+class Shared:
+    """What every scenario of a projection shares, made before the scenarios are run: the
+    sale selection with the stock's sums (``stock``) and the register's loans amortised once
+    per distinct loan-rate addition (``loans``). Uses no rule values (no parameters)."""
 
-    The sale selection is made once (on today's register) and kept in every scenario; the
-    loans are amortised once and again only for scenarios that change the rates.
-    """
+    stock: _Stock
+    loans: dict[float, _LoanYears]
+
+
+def shared_inputs(units: Units, assumptions: PortfolioAssumptions) -> Shared:
+    """:class:`Shared` for ``units`` (the sale selection, the stock, the loans)."""
     horizon = assumptions.projection.years
     f = units.frame
     own = f["owned"].to_numpy(bool)
@@ -841,15 +938,67 @@ def project_all(
     principal = f["loan_balance"].to_numpy(np.float64) * own
     years_left = f["loan_years_left"].to_numpy(np.float64)
     rate = f["loan_rate"].to_numpy(np.float64)
-    keep = stock.sold
-    loans = {0.0: _loan_years(principal, rate, years_left, horizon, keep)}
+    loans: dict[float, _LoanYears] = {}
+    for add in (0.0, *(spec.loan_rate_add for spec in stress_specs(assumptions))):
+        if add not in loans:
+            r = rate if add == 0.0 else np.maximum(rate + add, 0.0)
+            loans[add] = _loan_years(principal, r, years_left, horizon, stock.sold)
+    return Shared(stock, loans)
+
+
+class Background:
+    """:func:`shared_inputs` made in a background thread while the caller goes on (the loan
+    engine's work, about half the projection, then overlaps the valuation and the tariff on
+    the machine's other core). :meth:`result` waits for it and raises what it raised. If
+    nobody asks for the result (the caller failed first), the thread ends on its own, silently:
+    it is a daemon and keeps its exception."""
+
+    def __init__(self, units: Units, assumptions: PortfolioAssumptions) -> None:
+        import threading
+
+        self._value: Shared | None = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = shared_inputs(units, assumptions)
+            except BaseException as exc:  # handed to result(), never printed here
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="housingcalc-projection", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Shared:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
+def project_all(
+    units: Units,
+    assumptions: PortfolioAssumptions,
+    params: ParameterSet,
+    *,
+    shared: Shared | Background | None = None,
+) -> ProjectionSet:
+    """The base projection and every stress scenario, with a side-by-side comparison.
+
+    The sale selection is made once (on today's register) and kept in every scenario; the
+    loans are amortised once and again only for scenarios that change the rates
+    (:func:`shared_inputs`; pass ``shared`` when it was made already, or is being made in the
+    :class:`Background`).
+    """
+    f = units.frame
+    if shared is None:
+        shared = shared_inputs(units, assumptions)
+    elif isinstance(shared, Background):
+        shared = shared.result()
+    stock, loans = shared.stock, shared.loans
     phase = _phase_in(units, assumptions, params) if assumptions.rent_law.phase_in else None
     out = []
     for spec in (BASE, *stress_specs(assumptions)):
-        if spec.loan_rate_add not in loans:
-            loans[spec.loan_rate_add] = _loan_years(
-                principal, np.maximum(rate + spec.loan_rate_add, 0.0), years_left, horizon, keep
-            )
         out.append(
             project(
                 units,

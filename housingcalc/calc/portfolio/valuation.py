@@ -42,11 +42,22 @@ class Valuation:
 
 
 def _group(per_unit: pd.DataFrame, key: str) -> pd.DataFrame:
-    grouped = per_unit.groupby(key, sort=True, dropna=False)  # the groups found once
-    g = grouped[list(VALUE_COLUMNS)].sum()
-    g.insert(0, "units", grouped.size())
-    g.index.name = key
-    return g.reset_index()
+    """Units and the value sums per ``key`` (sorted; an empty key last), as
+    ``per_unit.groupby(key, sort=True, dropna=False)`` gives them, summed with ``bincount``
+    over the group codes (the text column is factorised once, not once per column)."""
+    codes, uniques = pd.factorize(per_unit[key], sort=True, use_na_sentinel=False)
+    n = len(uniques)
+    g = pd.DataFrame(
+        {
+            key: uniques,
+            "units": np.bincount(codes, minlength=n),
+            **{
+                c: np.bincount(codes, weights=per_unit[c].to_numpy(np.float64), minlength=n)
+                for c in VALUE_COLUMNS
+            },
+        }
+    )
+    return g
 
 
 def value_portfolio(units: Units) -> Valuation:
@@ -80,6 +91,7 @@ def value_portfolio(units: Units) -> Valuation:
             "net_value": f["market_value"] - f["loan_balance"] - f["grant_repayable"],
         },
         index=frame.index[own],
+        copy=False,  # this function's own arrays
     )
     totals: dict[str, float] = {c: float(per[c].sum()) for c in VALUE_COLUMNS}
     totals["grant_amount"] = float(per["grant_amount"].sum())
