@@ -603,6 +603,8 @@ TYPED_RETRIES = 2
 #: Above this many bytes of parsed columns, the memory of each column converted is given
 #: back at once (see :func:`_arrow_convert`).
 RELEASE_ABOVE_BYTES = 64 * 1024 * 1024
+#: From this many rows, the columns are converted on several threads.
+THREADS_FROM_ROWS = 200_000
 #: Arrow's CSV block size (bytes): the unit of its parallel parse.
 ARROW_BLOCK_BYTES = 1 << 20
 
@@ -829,10 +831,13 @@ def _arrow_convert(
     index: pd.Index,
     errors: _Errors,
 ) -> pd.DataFrame:
-    """The typed frame from the Arrow columns (by canonical name; each is taken out of
-    ``columns`` when converted), each column's rules checked (the same functions as
-    :func:`_convert`, on the typed columns), then the rules across rows."""
-    import numpy as np
+    """The typed frame from the Arrow columns (by canonical name; each is let go when
+    converted), each column's rules checked (the same functions as :func:`_convert`, on the
+    typed columns), then the rules across rows. From :data:`THREADS_FROM_ROWS` rows the
+    columns are converted on Arrow's threads (numpy and Arrow let go of the GIL)."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     import pandas as pd
     import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 
@@ -841,42 +846,32 @@ def _arrow_convert(
     out: dict[str, Any] = {}
     coded: dict[str, Any] = {}
     big = sum(c.nbytes for c in columns.values()) > RELEASE_ABOVE_BYTES
-    for spec in COLUMNS:
-        if spec.name not in columns:
-            out[spec.name] = _missing_column(spec, index)
-            continue
+
+    def convert(spec: ColumnSpec) -> tuple[Any, Any, Any, _Errors]:
+        found = _Errors()
         column = columns.pop(spec.name)
-        if big:
-            # the memory of the columns converted so far goes back (Arrow's allocator keeps
-            # it otherwise, and the next column's arrays come from elsewhere): at 1.15M rows
-            # the read's peak is ~100 MB lower; small reads skip it (the pages would only be
-            # faulted in again)
-            pa.default_memory_pool().release_unused()
-        if spec.kind == "enum" and spec.name not in text_read:
-            out[spec.name], bad, coded[spec.name] = _arrow_enum(column, spec, index)
-            cells[spec.name] = out[spec.name]  # (the cells as written are read if it fails)
-            errors.add(bad, spec.name, out[spec.name], "must be one of " + ", ".join(spec.choices))
-            continue
-        col = _arrow_series(column, index, errors, spec.name)
-        cells[spec.name] = col
-        if spec.kind == "date" and spec.name not in text_read:
-            # dates typed by Arrow (YYYY-MM-DD, real days): only the years are checked, as
-            # :func:`_to_date` does
-            days = col.to_numpy()
-            implausible = (days < np.datetime64(_FIRST_DAY)) | (
-                days >= np.datetime64(_AFTER_LAST_DAY)
-            )
-            errors.add(pd.Series(implausible, index=index), spec.name, col, _DATE_RULE)
-            out[spec.name] = col
-            continue
-        if spec.kind == "text" and column.null_count == len(column):
-            # the C parser reads a column of blanks as numbers (NaN), then as text: None
-            out[spec.name] = _missing_column(spec, index)
-            continue
-        if spec.kind == "text" and column.null_count and _booleans_only(column):
-            raise _NotSure  # the C parser reads such a column as True/False objects
-        out[spec.name] = _convert_column(spec, col, None, errors)
-    frame = pd.DataFrame(out, index=index, copy=False)
+        return (*_arrow_column(spec, column, spec.name in text_read, index, found), found)
+
+    present = [spec for spec in COLUMNS if spec.name in columns]
+    threads = min(pa.cpu_count(), os.cpu_count() or 1) if len(index) >= THREADS_FROM_ROWS else 1
+    with ThreadPoolExecutor(max(threads, 1)) as pool:
+        done = pool.map(convert, present) if threads > 1 else map(convert, present)
+        for spec, (values, cell, code, found) in zip(present, done, strict=True):
+            out[spec.name], cells[spec.name] = values, cell
+            if code is not None:
+                coded[spec.name] = code
+            errors.parts.extend(found.parts)
+            if big:
+                # the memory of the columns converted so far goes back (Arrow's allocator
+                # keeps it otherwise, and the next arrays come from elsewhere): at 1.15M rows
+                # the read's peak is ~100 MB lower; small reads skip it (the pages would only
+                # be faulted in again)
+                pa.default_memory_pool().release_unused()
+    frame = pd.DataFrame(
+        {s.name: out[s.name] if s.name in out else _missing_column(s, index) for s in COLUMNS},
+        index=index,
+        copy=False,
+    )
 
     def equals(column: str, value: str) -> Any:
         if column in coded:
@@ -886,6 +881,34 @@ def _arrow_convert(
     if not errors.parts:  # (with any, the file is checked again as text)
         _validate_rows(frame, pd.DataFrame(cells, index=index, copy=False), errors, equals)
     return frame
+
+
+def _arrow_column(
+    spec: ColumnSpec, column: Any, read_as_text: bool, index: pd.Index, errors: _Errors
+) -> tuple[Any, pd.Series, Any]:
+    """One Arrow column → (typed values, the cells as the rules see them, for a coded column
+    each row's position in its choices (else None)); broken rules go to ``errors``."""
+    import numpy as np
+    import pandas as pd
+
+    if spec.kind == "enum" and not read_as_text:
+        values, bad, code = _arrow_enum(column, spec, index)
+        errors.add(bad, spec.name, values, "must be one of " + ", ".join(spec.choices))
+        return values, values, code  # (the cells as written are read if a rule is broken)
+    col = _arrow_series(column, index, errors, spec.name)
+    if spec.kind == "date" and not read_as_text:
+        # dates typed by Arrow (YYYY-MM-DD, real days): only the years are checked, as
+        # :func:`_to_date` does
+        days = col.to_numpy()
+        implausible = (days < np.datetime64(_FIRST_DAY)) | (days >= np.datetime64(_AFTER_LAST_DAY))
+        errors.add(pd.Series(implausible, index=index), spec.name, col, _DATE_RULE)
+        return col, col, None
+    if spec.kind == "text" and column.null_count == len(column):
+        # the C parser reads a column of blanks as numbers (NaN), then as text: None
+        return _missing_column(spec, index), col, None
+    if spec.kind == "text" and column.null_count and _booleans_only(column):
+        raise _NotSure  # the C parser reads such a column as True/False objects
+    return _convert_column(spec, col, None, errors), col, None
 
 
 #: What pandas' C parser reads as booleans.
@@ -1402,14 +1425,14 @@ def _plain_ends(s: pd.Series) -> bool:
         if not len(data):
             return False
         # first and last byte of each cell (of a blank one: any byte, ignored below)
-        first = data[np.minimum(start, len(data) - 1)]
-        last = data[np.clip(end - 1, 0, len(data) - 1)]
+        first = data.take(start, mode="clip")
+        last = data.take(end - 1, mode="clip")
         # a visible ASCII character, or a two-byte one from U+00C0 to U+07FF (lead byte C3–DF:
         # letters such as Ø, å, é; no whitespace there)
         ok = (end > start) & ((first > 0x20) & (first < 0x7F) | (first >= 0xC3) & (first <= 0xDF))
         ends = (last > 0x20) & (last < 0x7F)
         if not ends.all():
-            lead = data[np.clip(end - 2, 0, len(data) - 1)]
+            lead = data.take(end - 2, mode="clip")
             two_byte = (last >= 0x80) & (last <= 0xBF) & (end - start >= 2)
             ends |= two_byte & (lead >= 0xC3) & (lead <= 0xDF)
         ok &= ends

@@ -396,15 +396,18 @@ def test_odd_line_breaks_above_the_header_are_left_to_the_pandas_reader(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(good_registers(), st.sampled_from([1 << 20, 64]))
+@given(good_registers(), st.sampled_from([1 << 20, 64]), st.sampled_from([1, 10**9]))
 def test_arrow_reader_reads_every_generated_good_register_as_the_pandas_reader(
-    tmp_path: Path, case: dict[str, Any], block: int
+    tmp_path: Path, case: dict[str, Any], block: int, threads_from: int
 ) -> None:
     """Registers the rules accept (the frames are compared value by value, dtype by dtype),
-    now and then with one troublesome cell."""
+    now and then with one troublesome cell; the columns converted on one thread or several."""
     header, rows = case.pop("header"), case.pop("rows")
     path = write(tmp_path / "r.csv", header, rows, **case)
-    with mock.patch.object(R, "ARROW_BLOCK_BYTES", block):
+    with (
+        mock.patch.object(R, "ARROW_BLOCK_BYTES", block),
+        mock.patch.object(R, "THREADS_FROM_ROWS", threads_from),
+    ):
         fast, slow = both(path)
     assert_same(fast, slow)
 
