@@ -1832,48 +1832,54 @@ def _validate_rows(
             return raw[column]
         return pd.Series("", index=frame.index)
 
+    def add(mask: Any, column: str, values: pd.Series, reason: str) -> None:
+        """A rule broken where the numpy ``mask`` is True (a Series is made only then)."""
+        if mask.any():
+            errors.add(pd.Series(mask, index=frame.index), column, values, reason)
+
+    def blank(column: str) -> Any:
+        return frame[column].isna().to_numpy()
+
     ids = frame["unit_id"]
-    errors.add(ids.isna(), "unit_id", shown("unit_id"), "required (every unit needs an id)")
-    if _all_distinct(ids):
-        dup = pd.Series(False, index=ids.index)
-    else:
+    add(blank("unit_id"), "unit_id", shown("unit_id"), "required (every unit needs an id)")
+    if not _all_distinct(ids):
         dup = ids.duplicated(keep="first") & ids.notna()
-    if dup.any():
-        first_row = pd.Series(frame.index, index=frame.index).groupby(ids).transform("first")
-        why = "duplicate of row " + first_row.astype("Int64").astype(str)
-        errors.add(dup, "unit_id", ids, why, rule="duplicate of an earlier row")
+        if dup.any():
+            first_row = pd.Series(frame.index, index=frame.index).groupby(ids).transform("first")
+            why = "duplicate of row " + first_row.astype("Int64").astype(str)
+            errors.add(dup, "unit_id", ids, why, rule="duplicate of an earlier row")
     if "area_m2" in raw.columns:
-        errors.add(
-            frame["area_m2"].isna() & _blank(raw["area_m2"]),
+        add(
+            blank("area_m2") & _blank(raw["area_m2"]).to_numpy(),
             "area_m2",
             raw["area_m2"],
             "required (the unit's area in m²)",
         )
-    clean = pd.Series(~np.isin(frame.index.to_numpy(), errors.rows()), index=frame.index)
+    clean = ~np.isin(frame.index.to_numpy(), errors.rows()) if errors.parts else True
 
-    def where(column: str, value: str) -> pd.Series:
+    def where(column: str, value: str) -> Any:
         """The rows whose (coded) ``column`` is ``value``."""
         if equals is None:
-            return frame[column] == value
-        return pd.Series(equals(column, value), index=frame.index)
+            return (frame[column] == value).to_numpy(bool)
+        return equals(column, value)
 
     rented = where("tenure", "rented_in")
-    errors.add(
+    add(
         clean & rented & where("status", "rent_to_own"),
         "status",
         frame["status"],
         "a rented_in unit cannot be sold through rent_to_own",
     )
-    has_grant = frame["grant_amount"].fillna(0) > 0
-    errors.add(
-        clean & has_grant & frame["grant_date"].isna() & frame["acquired"].isna(),
+    has_grant = frame["grant_amount"].to_numpy() > 0  # (a blank, NaN, is no grant)
+    add(
+        clean & has_grant & blank("grant_date") & blank("acquired"),
         "grant_date",
         shown("grant_date"),
         "required when grant_amount > 0 and acquired is empty",
     )
-    book_derivable = frame["acquisition_cost"].notna() & frame["acquired"].notna()
-    errors.add(
-        clean & ~rented & frame["book_value"].isna() & ~book_derivable,
+    book_derivable = ~blank("acquisition_cost") & ~blank("acquired")
+    add(
+        clean & ~rented & blank("book_value") & ~book_derivable,
         "book_value",
         shown("book_value"),
         "missing, and cannot be derived: give book_value, or acquisition_cost and acquired",
