@@ -600,10 +600,8 @@ HEAD_BYTES = 200_000
 #: A number or date column that Arrow cannot type is read again as text, one column at a
 #: time, this many times; after that every such column is read as text at once.
 TYPED_RETRIES = 2
-#: Above this many bytes of parsed columns, the memory of each column converted is given
-#: back at once (see :func:`_arrow_convert`).
-RELEASE_ABOVE_BYTES = 64 * 1024 * 1024
-#: From this many rows, the columns are converted on several threads.
+#: From this many rows, the columns are converted on several threads and the memory of each
+#: column converted is given back at once (see :func:`_arrow_convert`).
 THREADS_FROM_ROWS = 200_000
 #: Arrow's CSV block size (bytes): the unit of its parallel parse.
 ARROW_BLOCK_BYTES = 1 << 20
@@ -845,7 +843,7 @@ def _arrow_convert(
     cells: dict[str, pd.Series] = {}
     out: dict[str, Any] = {}
     coded: dict[str, Any] = {}
-    big = sum(c.nbytes for c in columns.values()) > RELEASE_ABOVE_BYTES
+    big = len(index) >= THREADS_FROM_ROWS
 
     def convert(spec: ColumnSpec) -> tuple[Any, Any, Any, _Errors]:
         found = _Errors()
@@ -853,7 +851,7 @@ def _arrow_convert(
         return (*_arrow_column(spec, column, spec.name in text_read, index, found), found)
 
     present = [spec for spec in COLUMNS if spec.name in columns]
-    threads = min(pa.cpu_count(), os.cpu_count() or 1) if len(index) >= THREADS_FROM_ROWS else 1
+    threads = min(pa.cpu_count(), os.cpu_count() or 1) if big else 1
     with ThreadPoolExecutor(max(threads, 1)) as pool:
         done = pool.map(convert, present) if threads > 1 else map(convert, present)
         for spec, (values, cell, code, found) in zip(present, done, strict=True):
