@@ -708,6 +708,10 @@ def _read_csv_arrow(path: Path, source: str) -> Register:
     header = next(csv.reader([lines[header_line]], delimiter=sep))
     mapping, ignored = _map_header(header, source)
     table, as_text = _arrow_table(path, header_line, sep, len(header), mapping)
+    for name in table.column_names:  # (before blank rows are dropped, as pandas sees them)
+        column = table.column(name)
+        if SPEC[name].kind == "text" and column.null_count and _booleans_only(column):
+            raise _NotSure  # pandas' C parser reads such a column as True/False objects
     n_rows = table.num_rows
     first = header_line + 2  # line numbers as in the file: the header is on header_line + 1
     table, keep = _drop_blank_rows(table)
@@ -904,8 +908,6 @@ def _arrow_column(
     if spec.kind == "text" and column.null_count == len(column):
         # the C parser reads a column of blanks as numbers (NaN), then as text: None
         return _missing_column(spec, index), col, None
-    if spec.kind == "text" and column.null_count and _booleans_only(column):
-        raise _NotSure  # the C parser reads such a column as True/False objects
     return _convert_column(spec, col, None, errors), col, None
 
 

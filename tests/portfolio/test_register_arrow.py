@@ -426,6 +426,16 @@ def test_a_text_column_of_booleans_and_blanks_is_left_to_the_pandas_reader(
     fast, slow = both(path)
     assert_same(fast, slow)
     assert fast[1]["standard"].tolist() == ["True", None]
+    # the blank may be in a row that is dropped as blank: pandas saw it all the same
+    dropped = write(
+        tmp_path / "dropped.csv",
+        ["address", "area_m2", "unit_id", "book_value"],
+        [["", "", "", ""], ["True", "50", "U000", "12"]],
+    )
+    assert not arrow_reads(dropped)
+    fast, slow = both(dropped)
+    assert_same(fast, slow)
+    assert fast[1]["address"].tolist() == ["True"]
 
 
 @settings(max_examples=80, deadline=None)
