@@ -687,8 +687,7 @@ def stock_tariff(
                 "units", columns[exc.field], exc.rule.replace("needed", "column needed")
             ) from None
         raise
-    frame = units.copy()
-    frame["yearly_cost"] = np.asarray(arrays.cost, dtype=np.float64)
+    frame = units.assign(yearly_cost=np.asarray(arrays.cost, dtype=np.float64))  # no copy
     result = tariff(
         frame,
         weights,
