@@ -208,9 +208,10 @@ def _text_rank(s: pd.Series) -> np.ndarray:
 @dataclass(frozen=True, eq=False)
 class _LoanYears:
     """Yearly loan figures over the horizon (NOK): totals over every loan (shape ``(H,)``),
-    each unit's balance at the end of year H (``closing_end``, shape ``(N,)``), and per-loan
-    rows (shape ``(K, H)``) for the ``K`` units asked for when amortising (``row``: the unit's
-    row, −1 for a unit without a loan or not asked for)."""
+    each unit's balance at the end of year H (``closing_end``, shape ``(N,)``), and per-unit
+    rows (shape ``(K, H)``) for the ``K`` units ``kept`` when amortising (every loan, or the
+    units asked for, zeros for those without a loan; ``row``: the unit's row, −1 for a unit
+    not kept)."""
 
     interest_sum: F64
     repayment_sum: F64
@@ -220,11 +221,15 @@ class _LoanYears:
     repayment: F64
     closing: F64
     closing_end: F64
+    kept: np.ndarray
     _sold_last: list[Any] = field(default_factory=list, repr=False)
 
     def of(self, idx: np.ndarray) -> tuple[F64, F64, F64]:
         """Interest, repayment and closing balance of the units ``idx`` (zeros without a loan);
-        ``idx`` must be among the units the rows were kept for."""
+        ``idx`` must be among the units the rows were kept for (the rows themselves when
+        ``idx`` is :attr:`kept`)."""
+        if idx is self.kept:
+            return self.interest, self.repayment, self.closing
         r = self.row[idx]
         has = r >= 0
         out = []
@@ -296,13 +301,8 @@ def _loan_years(
 
     n = len(principal)
     idx = np.flatnonzero(principal > 0)
-    pos = np.full(n, -1, dtype=np.int64)  # unit → position among the loans
-    pos[idx] = np.arange(len(idx))
-    if keep is None:
-        kept = idx
-    else:
-        kept = np.asarray(keep, dtype=np.int64)
-        kept = kept[pos[kept] >= 0]
+    # every unit asked for keeps a row (zeros without a loan), so the rows are the units' own
+    kept = idx if keep is None else keep
     row = np.full(n, -1, dtype=np.int64)
     row[kept] = np.arange(len(kept))
     arrays: list[F64] = [np.zeros((len(kept), horizon)) for _ in range(3)]
@@ -341,7 +341,9 @@ def _loan_years(
                 out[r[local], :k] = src / 100.0
     opening_oere = np.concatenate(([principal_oere], closing_oere[:-1]))
     sums = [tot / 100.0 for tot in (interest_oere, opening_oere - closing_oere, closing_oere)]
-    return _LoanYears(sums[0], sums[1], sums[2], row, arrays[0], arrays[1], arrays[2], closing_end)
+    return _LoanYears(
+        sums[0], sums[1], sums[2], row, arrays[0], arrays[1], arrays[2], closing_end, kept
+    )
 
 
 def _sale_cash(price: F64, costs: F64, loan: F64, grant: F64, book: F64) -> tuple[F64, F64]:
