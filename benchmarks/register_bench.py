@@ -150,6 +150,7 @@ def stages(register: Path, scenario: Path) -> dict[str, dict[str, float]]:
         w0, c0 = mark()
 
     from housingcalc.calc import portfolio as P
+    from housingcalc.calc.portfolio.projection import Background
     from housingcalc.models.portfolio import load_assumptions
     from housingcalc.parameters import load_parameters
     from housingcalc.registers import read_register
@@ -161,6 +162,9 @@ def stages(register: Path, scenario: Path) -> dict[str, dict[str, float]]:
     done("read register (CSV, every rule)")
     units = P.complete_register(reg.frame, a, ps)
     done("complete (defaults)")
+    # as analyse_portfolio does: the projection's loans are amortised in a background thread
+    # from here on, so the CPU seconds of the next stages include that thread's
+    shared = Background(units, a)
     P.value_portfolio(units)
     done("value")
     cap, mnt, _ = P.beregningsutvalget_rates(a, ps)
@@ -168,8 +172,11 @@ def stages(register: Path, scenario: Path) -> dict[str, dict[str, float]]:
     done("cost (Beregningsutvalget)")
     P.portfolio_tariff(units, a, ps)
     done("tariff")
-    P.project_all(units, a, ps)
-    done(f"projection ({a.projection.years} years, base + {len(a.projection.stress)} stress)")
+    P.project_all(units, a, ps, shared=shared)
+    done(
+        f"projection ({a.projection.years} years, base + {len(a.projection.stress)} stress; "
+        "waits for the loans amortised in the background)"
+    )
     return out
 
 

@@ -79,11 +79,13 @@ def whole_months(start: pd.Series, end: dt.date | pd.Series) -> pd.Series:
     return months
 
 
-def _size_class(area: F64, bands: Any) -> np.ndarray:
-    """The size band of each area (the first band whose ``max_area_m2`` it does not exceed)."""
-    names = np.array([b.name for b in bands], dtype=object)
+def _size_class(area: F64, bands: Any) -> pd.Categorical:
+    """The size band of each area (the first band whose ``max_area_m2`` it does not exceed),
+    as codes into the band names (no Python string per unit)."""
+    names = [b.name for b in bands]
     bounds = np.array([b.max_area_m2 for b in bands[:-1]], dtype=np.float64)
-    return names[np.searchsorted(bounds, area, side="left")]
+    codes = np.searchsorted(bounds, area, side="left")
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
 
 
 def rule_commitment_dates(params: ParameterSet) -> dict[str, dt.date]:
@@ -187,11 +189,12 @@ class _Defaults:
             arr = pa.array(values.array)
             if isinstance(fill, str):
                 new = pc.if_else(pa.array(mask), pa.scalar(fill, arr.type), arr)
-            else:
-                new = pc.replace_with_mask(arr, pa.array(mask), pa.array(fill, type=arr.type))
+            else:  # (codes into a few names decode in Arrow, not per unit in Python)
+                texts = pa.array(fill).cast(arr.type)
+                new = pc.replace_with_mask(arr, pa.array(mask), texts)
             return pd.Series(pd.array(new, dtype=dtype), index=values.index, name=values.name)
         out = values.copy()
-        out.loc[mask] = fill
+        out.loc[mask] = np.asarray(fill, dtype=object) if isinstance(fill, pd.Categorical) else fill
         return out
 
 
