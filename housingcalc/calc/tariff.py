@@ -521,13 +521,14 @@ def tariff(
             current_total = float(np.sum(current[known]) * 12.0)
             gap_total = float(np.sum(rents[known]) * 12.0) - current_total
 
-    # units and area per (size class, standard), and the median area per size class, summed
-    # over the integer codes (a group-by over the text columns costs ~0.25 s a million units)
+    # units and area per (size class, standard), and the median area per size class, grouped
+    # by the integer codes (a group-by over the text columns costs ~0.25 s a million units)
     n_pairs = len(first)
     counts = pd.DataFrame(
         {
             "units": np.bincount(pair, minlength=n_pairs),
-            "area_m2": np.bincount(pair, weights=area, minlength=n_pairs),
+            # pandas' compensated sum, as a group-by over the text columns gave it
+            "area_m2": pd.Series(area).groupby(pair).sum().reindex(range(n_pairs)).to_numpy(),
         },
         index=pair_keys,
     )

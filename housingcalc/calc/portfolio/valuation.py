@@ -43,20 +43,15 @@ class Valuation:
 
 def _group(per_unit: pd.DataFrame, key: str) -> pd.DataFrame:
     """Units and the value sums per ``key`` (sorted; an empty key last), as
-    ``per_unit.groupby(key, sort=True, dropna=False)`` gives them, summed with ``bincount``
-    over the group codes (the text column is factorised once, not once per column)."""
+    ``per_unit.groupby(key, sort=True, dropna=False)`` gives them, grouped by integer codes
+    (the text column is factorised once, not once per column; pandas' compensated sums)."""
     codes, uniques = pd.factorize(per_unit[key], sort=True, use_na_sentinel=False)
-    n = len(uniques)
+    sums = per_unit[list(VALUE_COLUMNS)].groupby(codes, sort=True).sum()
     g = pd.DataFrame(
-        {
-            key: uniques,
-            "units": np.bincount(codes, minlength=n),
-            **{
-                c: np.bincount(codes, weights=per_unit[c].to_numpy(np.float64), minlength=n)
-                for c in VALUE_COLUMNS
-            },
-        }
+        {key: uniques, "units": np.bincount(codes, minlength=len(uniques))},
     )
+    for c in VALUE_COLUMNS:
+        g[c] = sums[c].to_numpy()
     return g
 
 
