@@ -14,6 +14,8 @@ import pandas as pd
 from housingcalc.errors import CollectedErrors
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
     from housingcalc.models.portfolio import PortfolioAssumptions
     from housingcalc.parameters import ParameterSet
 
@@ -931,51 +933,92 @@ class Shared:
     loans: dict[float, _LoanYears]
 
 
-def shared_inputs(units: Units, assumptions: PortfolioAssumptions) -> Shared:
-    """:class:`Shared` for ``units`` (the sale selection, the stock, the loans)."""
+def _rate_adds(assumptions: PortfolioAssumptions) -> list[float]:
+    """The distinct loan-rate additions of the scenarios, base (0) first, in scenario order."""
+    adds: list[float] = []
+    for add in (0.0, *(spec.loan_rate_add for spec in stress_specs(assumptions))):
+        if add not in adds:
+            adds.append(add)
+    return adds
+
+
+def _shared_steps(
+    units: Units, assumptions: PortfolioAssumptions
+) -> Iterator[tuple[float | None, Any]]:
+    """The stock (key ``None``), then the loans of each rate addition (:func:`_rate_adds`)."""
     horizon = assumptions.projection.years
     f = units.frame
     own = f["owned"].to_numpy(bool)
     stock = _stock_of(units, assumptions)
+    yield None, stock
     principal = f["loan_balance"].to_numpy(np.float64) * own
     years_left = f["loan_years_left"].to_numpy(np.float64)
     rate = f["loan_rate"].to_numpy(np.float64)
-    loans: dict[float, _LoanYears] = {}
-    for add in (0.0, *(spec.loan_rate_add for spec in stress_specs(assumptions))):
-        if add not in loans:
-            r = rate if add == 0.0 else np.maximum(rate + add, 0.0)
-            loans[add] = _loan_years(principal, r, years_left, horizon, stock.sold)
-    return Shared(stock, loans)
+    for add in _rate_adds(assumptions):
+        r = rate if add == 0.0 else np.maximum(rate + add, 0.0)
+        yield add, _loan_years(principal, r, years_left, horizon, stock.sold)
+
+
+def shared_inputs(units: Units, assumptions: PortfolioAssumptions) -> Shared:
+    """:class:`Shared` for ``units`` (the sale selection, the stock, the loans)."""
+    steps = _shared_steps(units, assumptions)
+    _, stock = next(steps)
+    return Shared(stock, {float(add or 0.0): loans for add, loans in steps})
 
 
 class Background:
     """:func:`shared_inputs` made in a background thread while the caller goes on (the loan
     engine's work, about half the projection, then overlaps the valuation and the tariff on
-    the machine's other core). :meth:`result` waits for it and raises what it raised. If
-    nobody asks for the result (the caller failed first), the thread ends on its own, silently:
-    it is a daemon and keeps its exception."""
+    the machine's other core). :meth:`stock` and :meth:`loans` wait for their part (so the
+    scenarios on the base loans can run while the stressed rates are still being amortised);
+    :meth:`result` waits for all. Each raises what the thread raised. If nobody asks (the
+    caller failed first), the thread ends on its own, silently: it is a daemon and keeps its
+    exception."""
 
     def __init__(self, units: Units, assumptions: PortfolioAssumptions) -> None:
         import threading
 
-        self._value: Shared | None = None
+        self._parts: dict[float | None, Any] = {}
         self._error: BaseException | None = None
+        self._done = threading.Condition()
 
         def run() -> None:
             try:
-                self._value = shared_inputs(units, assumptions)
-            except BaseException as exc:  # handed to result(), never printed here
-                self._error = exc
+                for key, value in _shared_steps(units, assumptions):
+                    with self._done:
+                        self._parts[key] = value
+                        self._done.notify_all()
+            except BaseException as exc:  # handed to the caller, never printed here
+                with self._done:
+                    self._error = exc
+                    self._done.notify_all()
 
         self._thread = threading.Thread(target=run, name="housingcalc-projection", daemon=True)
         self._thread.start()
+
+    def _part(self, key: float | None) -> Any:
+        with self._done:
+            self._done.wait_for(lambda: key in self._parts or self._error is not None)
+            if key in self._parts:
+                return self._parts[key]
+            assert self._error is not None
+            raise self._error
+
+    def stock(self) -> _Stock:
+        stock: _Stock = self._part(None)
+        return stock
+
+    def loans(self, add: float) -> _LoanYears:
+        loans: _LoanYears = self._part(add)
+        return loans
 
     def result(self) -> Shared:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        assert self._value is not None
-        return self._value
+        parts = dict(self._parts)
+        stock = parts.pop(None)
+        return Shared(stock, {float(add or 0.0): loans for add, loans in parts.items()})
 
 
 def project_all(
@@ -995,23 +1038,29 @@ def project_all(
     f = units.frame
     if shared is None:
         shared = shared_inputs(units, assumptions)
-    elif isinstance(shared, Background):
-        shared = shared.result()
-    stock, loans = shared.stock, shared.loans
+    loans_of: Callable[[float], _LoanYears]
+    if isinstance(shared, Background):
+        stock, loans_of = shared.stock(), shared.loans
+    else:
+        stock, loans_of = shared.stock, shared.loans.__getitem__
     phase = _phase_in(units, assumptions, params) if assumptions.rent_law.phase_in else None
-    out = []
-    for spec in (BASE, *stress_specs(assumptions)):
-        out.append(
-            project(
-                units,
-                assumptions,
-                params,
-                spec,
-                _stock=stock,
-                _loans=loans[spec.loan_rate_add],
-                _phase=phase,
-            )
+    specs = (BASE, *stress_specs(assumptions))
+    # run in the order the loans are amortised (the base's first; they are given in the
+    # scenarios' order): the scenarios on the base loans need not wait for stressed rates
+    adds = _rate_adds(assumptions)
+    done: dict[int, Projection] = {}
+    for i in sorted(range(len(specs)), key=lambda i: (adds.index(specs[i].loan_rate_add), i)):
+        spec = specs[i]
+        done[i] = project(
+            units,
+            assumptions,
+            params,
+            spec,
+            _stock=stock,
+            _loans=loans_of(spec.loan_rate_add),
+            _phase=phase,
         )
+    out = [done[i] for i in range(len(specs))]
     comparison = pd.DataFrame(
         {pr.name: _key_figures(pr) for pr in out},
         index=pd.Index(list(COMPARISON_ROWS), name="figure"),
