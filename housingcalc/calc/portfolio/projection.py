@@ -449,9 +449,17 @@ class _Stock:
 _BLOCK = 65_536
 
 
-def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
-    """The register's sums per year and the sold units' rows, without any units × years
-    array over the whole register."""
+def _sold_order(sale_year: np.ndarray) -> np.ndarray:
+    """The units sold, in the order of their sale years (stable)."""
+    sold = np.flatnonzero(sale_year > 0)
+    return sold[np.argsort(sale_year[sold], kind="stable")]
+
+
+def _stock(
+    units: Units, sale_year: np.ndarray, horizon: int, sold: np.ndarray | None = None
+) -> _Stock:
+    """The register's sums per year and the sold units' rows (``sold``: :func:`_sold_order`,
+    made here when not given), without any units × years array over the whole register."""
     f = units.frame
     own = f["owned"].to_numpy(bool)
     t = np.arange(horizon + 1, dtype=np.float64)
@@ -459,8 +467,8 @@ def _stock(units: Units, sale_year: np.ndarray, horizon: int) -> _Stock:
     book0 = f["book_value"].to_numpy(np.float64) * own
     land = np.minimum(f["land_value"].to_numpy(np.float64), book0)
     dep = f["depreciation_yearly"].to_numpy(np.float64)
-    sold = np.flatnonzero(sale_year > 0)
-    sold = sold[np.argsort(sale_year[sold], kind="stable")]
+    if sold is None:
+        sold = _sold_order(sale_year)
     # book value at the end of each year: straight line down to the land value. Summed over
     # blocks of units, each block's rows added after the running total, so the sums are those
     # of one (units × years) array added row by row, without holding that array.
@@ -945,39 +953,44 @@ def _rate_adds(assumptions: PortfolioAssumptions) -> list[float]:
 def _shared_steps(
     units: Units, assumptions: PortfolioAssumptions
 ) -> Iterator[tuple[float | None, Any]]:
-    """The stock (key ``None``), then the loans of each rate addition (:func:`_rate_adds`)."""
+    """The sale selection (key ``None``: each unit's sale year and the units sold in order),
+    then the loans of each rate addition (:func:`_rate_adds`), kept for the units sold."""
     horizon = assumptions.projection.years
     f = units.frame
     own = f["owned"].to_numpy(bool)
-    stock = _stock_of(units, assumptions)
-    yield None, stock
+    sale_year = sale_years(units, assumptions)
+    sold = _sold_order(sale_year)
+    yield None, (sale_year, sold)
     principal = f["loan_balance"].to_numpy(np.float64) * own
     years_left = f["loan_years_left"].to_numpy(np.float64)
     rate = f["loan_rate"].to_numpy(np.float64)
     for add in _rate_adds(assumptions):
         r = rate if add == 0.0 else np.maximum(rate + add, 0.0)
-        yield add, _loan_years(principal, r, years_left, horizon, stock.sold)
+        yield add, _loan_years(principal, r, years_left, horizon, sold)
 
 
 def shared_inputs(units: Units, assumptions: PortfolioAssumptions) -> Shared:
     """:class:`Shared` for ``units`` (the sale selection, the stock, the loans)."""
     steps = _shared_steps(units, assumptions)
-    _, stock = next(steps)
+    _, (sale_year, sold) = next(steps)
+    stock = _stock(units, sale_year, assumptions.projection.years, sold)
     return Shared(stock, {float(add or 0.0): loans for add, loans in steps})
 
 
 class Background:
-    """:func:`shared_inputs` made in a background thread while the caller goes on (the loan
-    engine's work, about half the projection, then overlaps the valuation and the tariff on
-    the machine's other core). :meth:`stock` and :meth:`loans` wait for their part (so the
-    scenarios on the base loans can run while the stressed rates are still being amortised);
-    :meth:`result` waits for all. Each raises what the thread raised. If nobody asks (the
-    caller failed first), the thread ends on its own, silently: it is a daemon and keeps its
+    """The sale selection and the loans of :func:`shared_inputs` made in a background thread
+    while the caller goes on (the loan engine's work, about half the projection, then overlaps
+    the valuation, the tariff and the stock's sums on the machine's other core).
+    :meth:`sale` and :meth:`loans` wait for their part (so the scenarios on the base loans can
+    run while the stressed rates are still being amortised); :meth:`result` waits for all
+    (and sums the stock). Each raises what the thread raised. If nobody asks (the caller
+    failed first), the thread ends on its own, silently: it is a daemon and keeps its
     exception."""
 
     def __init__(self, units: Units, assumptions: PortfolioAssumptions) -> None:
         import threading
 
+        self._units, self._horizon = units, assumptions.projection.years
         self._parts: dict[float | None, Any] = {}
         self._error: BaseException | None = None
         self._done = threading.Condition()
@@ -1004,9 +1017,10 @@ class Background:
             assert self._error is not None
             raise self._error
 
-    def stock(self) -> _Stock:
-        stock: _Stock = self._part(None)
-        return stock
+    def sale(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's sale year (0: kept) and the units sold, in order."""
+        sale: tuple[np.ndarray, np.ndarray] = self._part(None)
+        return sale
 
     def loans(self, add: float) -> _LoanYears:
         loans: _LoanYears = self._part(add)
@@ -1017,7 +1031,8 @@ class Background:
         if self._error is not None:
             raise self._error
         parts = dict(self._parts)
-        stock = parts.pop(None)
+        sale_year, sold = parts.pop(None)
+        stock = _stock(self._units, sale_year, self._horizon, sold)
         return Shared(stock, {float(add or 0.0): loans for add, loans in parts.items()})
 
 
@@ -1039,8 +1054,9 @@ def project_all(
     if shared is None:
         shared = shared_inputs(units, assumptions)
     loans_of: Callable[[float], _LoanYears]
-    if isinstance(shared, Background):
-        stock, loans_of = shared.stock(), shared.loans
+    if isinstance(shared, Background):  # the stock's sums here, while the loans are made
+        sale_year, sold = shared.sale()
+        stock, loans_of = _stock(units, sale_year, assumptions.projection.years, sold), shared.loans
     else:
         stock, loans_of = shared.stock, shared.loans.__getitem__
     phase = _phase_in(units, assumptions, params) if assumptions.rent_law.phase_in else None
