@@ -982,15 +982,13 @@ class Background:
     while the caller goes on (the loan engine's work, about half the projection, then overlaps
     the valuation, the tariff and the stock's sums on the machine's other core).
     :meth:`sale` and :meth:`loans` wait for their part (so the scenarios on the base loans can
-    run while the stressed rates are still being amortised); :meth:`result` waits for all
-    (and sums the stock). Each raises what the thread raised. If nobody asks (the caller
-    failed first), the thread ends on its own, silently: it is a daemon and keeps its
-    exception."""
+    run while the stressed rates are still being amortised); each raises what the thread
+    raised. If nobody asks (the caller failed first), the thread ends on its own, silently:
+    it is a daemon and keeps its exception."""
 
     def __init__(self, units: Units, assumptions: PortfolioAssumptions) -> None:
         import threading
 
-        self._units, self._horizon = units, assumptions.projection.years
         self._parts: dict[float | None, Any] = {}
         self._error: BaseException | None = None
         self._done = threading.Condition()
@@ -1025,15 +1023,6 @@ class Background:
     def loans(self, add: float) -> _LoanYears:
         loans: _LoanYears = self._part(add)
         return loans
-
-    def result(self) -> Shared:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        parts = dict(self._parts)
-        sale_year, sold = parts.pop(None)
-        stock = _stock(self._units, sale_year, self._horizon, sold)
-        return Shared(stock, {float(add or 0.0): loans for add, loans in parts.items()})
 
 
 def project_all(
