@@ -338,13 +338,6 @@ def _unit_labels(units: pd.DataFrame, id_column: str) -> Any:
     return (pd.Series(np.arange(1, len(units) + 1)).astype(str).radd("row ")).array
 
 
-def _class_keys(col: pd.Series) -> NDArray[np.object_]:
-    """Class labels as text without a loop over units (each distinct label converted once);
-    missing labels become ""."""
-    names, codes, _ = _class_codes(col)
-    return names[codes]
-
-
 def _class_codes(col: pd.Series) -> tuple[NDArray[np.object_], NDArray[np.intp], Any]:
     """The distinct class keys (``2`` and ``"2.0"`` are one key; "" for a missing label), each
     unit's code into them, and the keys as the per-unit table holds them (converted once per

@@ -57,7 +57,7 @@ def portfolio_tariff(
         fdv = t.fdv_per_m2
         extra = float(lease.sum())
     life = t.economic_life_years if t.capital_method == "annuity" else None
-    # only the columns the tariff reads (it copies the frame it is given)
+    # only the columns the tariff reads (it adds its cost column to the frame it is given)
     needed = [c for c in _TARIFF_COLUMNS if c in f.columns]
     return stock_tariff(
         f[needed],
